@@ -1,0 +1,4 @@
+export async function runAsk(..._args: unknown[]): Promise<number> {
+  process.stderr.write("not yet\n");
+  return 1;
+}

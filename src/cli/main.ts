@@ -1,0 +1,78 @@
+/**
+ * `policybot` command line. Each command imports its module lazily so that
+ * `ask` loads only the KB and the NLU (no channel or document libraries).
+ *
+ * Exit codes: 0 ok, 1 runtime error, 2 usage error (one line on stderr).
+ */
+import { Command, CommanderError } from "commander";
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const program = new Command();
+program
+  .name("policybot")
+  .description("人才政策问答助手 / talent-policy assistant")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const kb = program.command("kb").description("知识库工具 / knowledge-base tools");
+kb.command("check")
+  .description("校验 policies/ 下全部文件 / validate every file under policies/")
+  .action(async () => {
+    const { runKbCheck } = await import("./kb-commands.js");
+    process.exitCode = runKbCheck();
+  });
+kb.command("list")
+  .description("列出文件与项目及其状态 / list documents and programs with their status")
+  .option("--json", "JSON 输出 / JSON output")
+  .action(async (opts: { json?: boolean }) => {
+    const { runKbList } = await import("./kb-commands.js");
+    process.exitCode = runKbList(opts);
+  });
+
+program
+  .command("ask")
+  .description("回答一个问题 / answer one question")
+  .argument("[question...]", "问题 / the question")
+  .option("--json", "JSON 输出 / JSON output")
+  .option("--stdin", "每行一个问题，输出 JSON Lines / one question per line, JSON Lines out")
+  .action(async (words: string[], opts: { json?: boolean; stdin?: boolean }) => {
+    const { runAsk } = await import("./ask.js");
+    process.exitCode = await runAsk(words.join(" "), opts);
+  });
+
+program
+  .command("chat")
+  .description("终端对话（多轮）/ terminal chat (multi-turn)")
+  .action(async () => {
+    const { runChat } = await import("./chat.js");
+    process.exitCode = await runChat();
+  });
+
+program
+  .command("eval")
+  .description("评测问答集 / grade a Q&A set")
+  .argument("<cases>", "JSONL 文件 / JSONL file")
+  .option("--json", "JSON 输出 / JSON output")
+  .option("--verbose", "列出失败用例 / list failures")
+  .action(async (file: string, opts: { json?: boolean; verbose?: boolean }) => {
+    const { runEval } = await import("./eval.js");
+    process.exitCode = await runEval(file, opts);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof UsageError) {
+    process.stderr.write(`policybot: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    const e = err as Error;
+    process.stderr.write(`policybot: ${e.name === "KbError" ? e.message : `运行错误 / runtime error: ${e.message}`}\n`);
+    process.exitCode = 1;
+  }
+}
