@@ -26,14 +26,17 @@ export interface KnowledgeBase {
   programs: { program: Program; document: LoadedDocument }[];
 }
 
-/** Files that are documents: every `*.yaml` under `policies/` except the intent catalog. */
-function documentFiles(root: string): string[] {
+/**
+ * Files that are documents: every `*.yaml` in the region folders under
+ * `policies/` (files at the top level, like `intents.yaml`, are catalogs).
+ */
+function documentFiles(root: string, depth = 0): string[] {
   const out: string[] = [];
   for (const name of readdirSync(root).sort()) {
     const full = join(root, name);
     if (statSync(full).isDirectory()) {
-      if (name !== "sources") out.push(...documentFiles(full));
-    } else if (name.endsWith(".yaml") && name !== "intents.yaml") {
+      if (name !== "sources") out.push(...documentFiles(full, depth + 1));
+    } else if (name.endsWith(".yaml") && depth > 0) {
       out.push(full);
     }
   }

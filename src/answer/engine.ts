@@ -1,0 +1,464 @@
+/**
+ * The Q&A engine: understands a question, finds the programs and clauses it
+ * is about, and composes an answer from KB values and clause text only, with
+ * citations. Ambiguous questions get `clarify`, unanswerable ones `no_answer`.
+ */
+import { join } from "node:path";
+import { type KnowledgeBase, type LoadedDocument, loadKnowledgeBase } from "../kb/load.js";
+import type { Clause, Program } from "../kb/schema.js";
+import { validityWarning } from "../kb/status.js";
+import { type Intent, type Lexicon, loadCatalog } from "../nlu/catalog.js";
+import { MentionIndex } from "../nlu/mentions.js";
+import { hasContent, normalize } from "../nlu/normalize.js";
+import { createSegmenter } from "../nlu/segment.js";
+import { type NluResources, type Understanding, understand } from "../nlu/understand.js";
+import { excerpt, MONEY, sentences } from "./excerpt.js";
+import { type Rendered, renderBasis, renderField, renderStatus, whoToAsk } from "./render.js";
+import { ClauseIndex, type Hit } from "./retrieve.js";
+import { checkSlots } from "./slots-check.js";
+import { type Answer, type ChatContext, type Choice, type Citation, EMPTY_CONTEXT } from "./types.js";
+
+/** Longest question accepted, in characters. */
+export const MAX_QUESTION_CHARS = 500;
+/** Minimum BM25 score of the best clause for an answer without a detected program or intent. */
+const MIN_SCORE_UNSCOPED = 12;
+const MIN_SCORE_SCOPED = 4;
+
+interface Target {
+  document: LoadedDocument;
+  programs: Program[];
+}
+
+/** The result of one turn. */
+export interface Turn {
+  answer: Answer;
+  context: ChatContext;
+}
+
+export class Engine {
+  private readonly nlu: NluResources;
+  private readonly index: ClauseIndex;
+  private readonly intents: Intent[];
+  private readonly lexicon: Lexicon;
+
+  private constructor(readonly kb: KnowledgeBase, policies: string, cacheDir: string) {
+    const { intents, lexicon } = loadCatalog(policies);
+    this.intents = intents;
+    this.lexicon = lexicon;
+    const mentions = new MentionIndex(kb, lexicon);
+    const corpus = [
+      ...kb.documents.flatMap((d) => d.clauses.map((c) => c.text)),
+      ...intents.flatMap((i) => [...i.keywords, ...i.clauseWords]),
+      ...Object.keys(lexicon.synonyms),
+      ...Object.values(lexicon.english),
+    ].join("\n");
+    const segmenter = createSegmenter(corpus, mentions.surfaces(), cacheDir);
+    this.nlu = { segmenter, mentions, intents, lexicon, corpus };
+    this.index = new ClauseIndex(kb, segmenter, new Set(lexicon.stopwords));
+  }
+
+  /**
+   * Load the KB, catalog and indexes.
+   * @param policies the `policies/` folder
+   * @param cacheDir where the trimmed jieba dictionary is cached (default `<policies>/../data/cache`)
+   * @throws KbError when the knowledge base is invalid
+   */
+  static load(policies: string, cacheDir = join(policies, "..", "data", "cache")): Engine {
+    const { kb } = loadKnowledgeBase(policies);
+    return new Engine(kb, policies, cacheDir);
+  }
+
+  /**
+   * Answer one question in a conversation.
+   * @param question the user's text, any length or content
+   * @param context what the chat remembers (default: a fresh chat)
+   * @returns the answer and the context for the next turn
+   */
+  ask(question: string, context: ChatContext = EMPTY_CONTEXT): Turn {
+    const trimmed = question.trim();
+    if (trimmed === "") return this.plain("no_answer", "请输入您的问题，例如：郑州社会事业人才培养经费怎么拨付？", context);
+    if (trimmed.length > MAX_QUESTION_CHARS) {
+      return this.plain("no_answer", `问题太长了（超过${MAX_QUESTION_CHARS}字），请用一两句话说明您想了解的政策和问题。`, context);
+    }
+    if (!hasContent(normalize(trimmed))) {
+      return this.plain("no_answer", "没有识别到文字内容。请用中文或英文描述您的问题，例如：武清卫生骨干人才的申报条件是什么？", context);
+    }
+    const picked = this.pickChoice(trimmed, context);
+    if (picked) return picked;
+    const u = understand(trimmed, this.nlu);
+    return this.answer(trimmed, u, context);
+  }
+
+  /** When the previous turn asked to clarify, a reply naming a choice re-asks the pending question. */
+  private pickChoice(text: string, context: ChatContext): Turn | null {
+    const pending = context.pending;
+    if (!pending) return null;
+    const n = Number(normalize(text).replace(/[^\d]/g, ""));
+    let choice: Choice | undefined;
+    if (/^\s*\d+\s*$/.test(normalize(text)) && n >= 1 && n <= pending.choices.length) choice = pending.choices[n - 1];
+    choice ??= pending.choices.find((c) => c.value === text.trim() || c.label === text.trim());
+    if (!choice) return null;
+    const program = this.kb.programs.find((p) => p.program.id === choice.value);
+    const document = program?.document ?? this.kb.documents.find((d) => d.doc.id === choice.value);
+    if (!document) return null;
+    const scoped: ChatContext = {
+      documents: [document.doc.id],
+      programs: program ? [program.program.id] : [],
+      domains: program?.program.domain ? [program.program.domain] : [],
+      tiers: program?.program.tier ? [program.program.tier] : [],
+      intent: context.intent,
+    };
+    const u = understand(pending.question, this.nlu);
+    return this.answer(pending.question, { ...u, followUp: true, mentions: [] }, scoped, true);
+  }
+
+  private answer(question: string, u: Understanding, context: ChatContext, forceContext = false): Turn {
+    const explicitDocs = unique(u.mentions.filter((m) => m.kind === "document").map((m) => m.ref));
+    const explicitPrograms = unique(u.mentions.filter((m) => m.kind === "program").map((m) => m.ref));
+    let domains = unique(u.mentions.filter((m) => m.kind === "domain").map((m) => m.ref));
+    let tiers = unique(u.mentions.filter((m) => m.kind === "tier").map((m) => m.ref));
+    const superseded = unique(u.mentions.filter((m) => m.kind === "superseded").map((m) => m.ref));
+    let docIds = unique([...explicitDocs, ...explicitPrograms.map((p) => this.programById(p)?.document.doc.id ?? "")].filter(Boolean));
+    let programIds = explicitPrograms;
+    let intent = u.intent;
+
+    const inherit = forceContext || (docIds.length === 0 && context.documents.length > 0 && (u.followUp || !u.intent || tiers.length > 0));
+    if (inherit) {
+      docIds = context.documents;
+      if (domains.length === 0) domains = context.domains;
+      if (tiers.length === 0) tiers = context.tiers;
+      if (u.mentions.every((m) => m.kind !== "domain" && m.kind !== "tier")) programIds = context.programs;
+      intent ??= this.intents.find((i) => i.id === context.intent) ?? null;
+    }
+    if (docIds.length === 0 && tiers.length > 0) {
+      docIds = unique(this.kb.programs.filter((p) => p.program.tier && tiers.includes(p.program.tier)).map((p) => p.document.doc.id));
+    }
+
+    if (superseded.length > 0) return this.answerSuperseded(superseded[0] ?? "", context);
+
+    if (u.foreignPlaces.length > 0 && docIds.length === 0) {
+      const regions = this.kb.documents.map((d) => d.doc.region.district ?? d.doc.region.city);
+      return this.plain(
+        "no_answer",
+        `抱歉，我只收录了${unique(regions).join("、")}的人才政策，没有“${u.foreignPlaces[0]}”的相关文件，无法回答。请咨询当地人力资源和社会保障部门或人才工作领导小组办公室。`,
+        context,
+      );
+    }
+
+    const targets = this.resolveTargets(docIds, programIds, domains, tiers);
+    const terms = [
+      ...u.tokens.map((t) => ({ term: t, weight: 1 })),
+      ...(intent?.clauseWords ?? []).map((t) => ({ term: t, weight: 0.3 })),
+    ];
+    const nextContext: ChatContext = {
+      documents: targets.map((t) => t.document.doc.id),
+      programs: targets.flatMap((t) => (t.programs.length === 1 ? [t.programs[0]?.id ?? ""] : [])).filter(Boolean),
+      domains,
+      tiers,
+      intent: intent?.id ?? null,
+    };
+
+    if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
+
+    // One document with several programs that answer differently → clarify.
+    if (targets.length === 1 && intent?.perProgram && !u.cross) {
+      const t = targets[0] as Target;
+      if (t.programs.length > 1) {
+        const rendered = t.programs.map((p) => renderField(intent, p).lines.join("\n"));
+        if (new Set(rendered).size > 1 && rendered.some((r) => r !== "")) {
+          return this.clarify(question, intent, t.programs.map((p) => ({ label: p.title, value: p.id })), t.document, nextContext);
+        }
+      }
+    }
+    return this.compose(u, intent, targets, terms, nextContext);
+  }
+
+  private answerUnscoped(question: string, u: Understanding, intent: Intent | null, terms: { term: string; weight: number }[], context: ChatContext): Turn {
+    const hits = this.index.query(terms);
+    const top = hits[0];
+    if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return this.noAnswer(context);
+    if (intent?.perProgram && !u.cross) {
+      const bestByDoc = new Map<string, number>();
+      for (const h of hits) if (!bestByDoc.has(h.document.doc.id)) bestByDoc.set(h.document.doc.id, h.score);
+      const scores = [...bestByDoc.values()];
+      const second = scores[1] ?? 0;
+      const withData = this.kb.documents.filter((d) => d.doc.programs.some((p) => renderField(intent, p).lines.length > 0));
+      if (withData.length >= 2 && second >= top.score / 1.6) {
+        const choices = withData.flatMap((d) =>
+          d.doc.programs.length <= 3 ? d.doc.programs.map((p) => ({ label: p.title, value: p.id })) : [{ label: `${d.doc.shortTitle}（${domainList(d)}）`, value: d.doc.id }],
+        );
+        return this.clarify(question, intent, choices, null, { ...EMPTY_CONTEXT, intent: intent.id });
+      }
+    }
+    if (top.score < MIN_SCORE_SCOPED) return this.noAnswer(context);
+    const target: Target = { document: top.document, programs: this.programsOfClause(top.document, top.clause) };
+    return this.compose(u, intent, [target], terms, {
+      documents: [top.document.doc.id],
+      programs: target.programs.length === 1 ? [target.programs[0]?.id ?? ""] : [],
+      domains: [],
+      tiers: [],
+      intent: intent?.id ?? null,
+    });
+  }
+
+  private compose(u: Understanding, intent: Intent | null, targets: Target[], terms: { term: string; weight: number }[], next: ChatContext): Turn {
+    const parts: string[] = [];
+    const cited: { document: LoadedDocument; clauseId: string }[] = [];
+    const programs: Program[] = [];
+    let best = 0;
+    const warned = new Set<string>();
+    const multi = targets.length > 1;
+    const queryTerms = terms.filter((t) => t.weight >= 1).map((t) => t.term);
+    for (const t of targets.slice(0, 4)) {
+      const doc = t.document.doc;
+      const section: string[] = [];
+      if (multi) section.push(`【${t.programs.length === 1 ? t.programs[0]?.title : doc.shortTitle}】`);
+      const warning = validityWarning(doc);
+      if (warning && !warned.has(doc.id)) {
+        section.push(warning);
+        warned.add(doc.id);
+      }
+      const structured = this.structured(intent, t);
+      if (structured.lines.length > 0) {
+        section.push(...structured.lines.map((l) => (l.startsWith("《") || /^\d+\./.test(l) ? l : `· ${l}`)));
+        for (const c of structured.clauses) cited.push({ document: t.document, clauseId: c });
+      }
+      if (intent?.id === "eligibility" && t.programs.length === 1 && t.programs[0]) {
+        const check = checkSlots(t.programs[0], u.slots);
+        if (check.length > 0) section.push(...check);
+      }
+      const hits = this.scopedHits(t, terms, u);
+      const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
+      const quoted = this.pickQuotes(hits, quoteCount, u);
+      if (intent?.field === "funding" && u.asksAmount && !t.programs.some((p) => p.funding.some((f) => f.amountCNY))) {
+        const withMoney = quoted.some((h) => this.relevantSentences(h.clause.text, queryTerms).some((s) => MONEY.test(s)));
+        if (!withMoney) return this.noAmount(t, quoted[0], next);
+      } else if (u.asksAmount && structured.lines.length === 0) {
+        const withMoney = quoted.some((h) => this.relevantSentences(h.clause.text, queryTerms).some((s) => MONEY.test(s)));
+        if (!withMoney) return this.noAmount(t, quoted[0], next);
+      }
+      for (const h of quoted) {
+        section.push(`${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`);
+        cited.push({ document: t.document, clauseId: h.clause.id });
+        best = Math.max(best, h.score);
+      }
+      if (structured.lines.length === 0 && quoted.length === 0) continue;
+      programs.push(...t.programs);
+      parts.push(section.join("\n"));
+    }
+    if (parts.length === 0) return this.noAnswer(next);
+    const citations = this.citations(cited);
+    const intro = this.intro(intent, targets);
+    const answer = [intro, ...parts, `出处：${unique(citations.map((c) => `《${c.document}》${c.docNumber ? `（${c.docNumber}）` : ""}${c.clause}`)).join("；")}`]
+      .filter(Boolean)
+      .join("\n");
+    const confidence = Math.min(0.99, targets.length > 0 && programs.length > 0 ? 0.6 + best / (best + 20) / 2.5 : best / (best + 10));
+    return {
+      answer: {
+        status: "answered",
+        answer,
+        citations,
+        intent: intent?.id ?? null,
+        programs: unique(programs.map((p) => p.id)).map((id) => ({ id, title: this.programById(id)?.program.title ?? id })),
+        confidence: round(confidence),
+      },
+      context: next,
+    };
+  }
+
+  private intro(intent: Intent | null, targets: Target[]): string {
+    if (targets.length !== 1) return intent ? `关于“${intent.label}”，各项目规定如下：` : "";
+    const t = targets[0] as Target;
+    const name = t.programs.length === 1 ? t.programs[0]?.title : t.document.doc.shortTitle;
+    return intent ? `${name}｜${intent.label}：` : `${name}：`;
+  }
+
+  private structured(intent: Intent | null, t: Target): Rendered {
+    if (!intent) return { lines: [], clauses: [] };
+    if (intent.field === "status") return renderStatus(t.document.doc);
+    if (intent.field === "basis") return renderBasis(t.document.doc);
+    if (t.programs.length === 0) return { lines: [], clauses: [] };
+    const rendered = t.programs.map((p) => renderField(intent, p));
+    const texts = rendered.map((r) => r.lines.join("\n"));
+    if (new Set(texts).size === 1) return rendered[0] ?? { lines: [], clauses: [] };
+    if (t.programs.length > 6) return { lines: [], clauses: [] };
+    const lines: string[] = [];
+    const clauses: string[] = [];
+    t.programs.forEach((p, i) => {
+      const r = rendered[i];
+      if (!r || r.lines.length === 0) return;
+      lines.push(`${p.title}：`, ...r.lines.map((l) => `  ${l}`));
+      clauses.push(...r.clauses);
+    });
+    return { lines, clauses };
+  }
+
+  private scopedHits(t: Target, terms: { term: string; weight: number }[], u: Understanding): Hit[] {
+    const prefixes = t.programs.flatMap((p) => p.scope);
+    const inScope = (c: Clause) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
+    const numbers = (u.zh.match(/\d+/g) ?? []).filter((n) => n.length >= 2);
+    return this.index.query(
+      terms,
+      (c, d) => d.doc.id === t.document.doc.id && (inScope(c) || !this.isProgramScoped(d, c)),
+      (c) => (inScope(c) ? 1.5 : 1) * (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1),
+    );
+  }
+
+  private pickQuotes(hits: Hit[], count: number, u: Understanding): Hit[] {
+    const top = hits[0];
+    if (!top) return [];
+    const out = [top];
+    const ratio = count > 2 ? 0.7 : 0.75;
+    const numbers = (u.zh.match(/\d+/g) ?? []).filter((n) => n.length >= 2);
+    for (const h of hits.slice(1)) {
+      if (out.length >= count) break;
+      if (h.score < top.score * ratio) break;
+      if (count > 2 && numbers.length > 0 && !numbers.every((n) => h.clause.text.includes(n))) continue;
+      out.push(h);
+    }
+    return out;
+  }
+
+  private relevantSentences(text: string, terms: string[]): string[] {
+    const scored = sentences(text).map((s) => ({ s, n: terms.reduce((k, t) => k + (t.length > 1 && s.includes(t) ? t.length : 0), 0) }));
+    const max = Math.max(0, ...scored.map((x) => x.n));
+    return scored.filter((x) => x.n > 0 && x.n >= max * 0.6).map((x) => x.s);
+  }
+
+  private isProgramScoped(d: LoadedDocument, c: Clause): boolean {
+    return d.doc.programs.some((p) => p.scope.some((s) => c.id.startsWith(s)));
+  }
+
+  private programsOfClause(d: LoadedDocument, c: Clause): Program[] {
+    const scoped = d.doc.programs.filter((p) => p.scope.some((s) => c.id.startsWith(s)));
+    return scoped.length > 0 ? scoped : d.doc.programs.length === 1 ? d.doc.programs : [];
+  }
+
+  private resolveTargets(docIds: string[], programIds: string[], domains: string[], tiers: string[]): Target[] {
+    const targets: Target[] = [];
+    for (const id of docIds) {
+      const document = this.kb.documents.find((d) => d.doc.id === id);
+      if (!document) continue;
+      const all = document.doc.programs;
+      const explicit = all.filter((p) => programIds.includes(p.id));
+      let chosen = explicit;
+      const hasDomains = all.some((p) => p.domain);
+      if (hasDomains && (domains.length > 0 || tiers.length > 0)) {
+        const base = explicit.length > 0 && explicit.length < all.length ? explicit : all;
+        const narrowed = base.filter(
+          (p) => (domains.length === 0 || (p.domain !== undefined && domains.includes(p.domain))) && (tiers.length === 0 || (p.tier !== undefined && tiers.includes(p.tier))),
+        );
+        if (narrowed.length > 0) chosen = narrowed;
+      }
+      if (chosen.length === 0) chosen = all.length === 1 ? all : explicit.length > 0 ? explicit : all;
+      if (explicit.length > 0 && docIds.length > 1) chosen = chosen.length > 0 ? chosen : explicit;
+      targets.push({ document, programs: chosen });
+    }
+    return targets;
+  }
+
+  private answerSuperseded(title: string, context: ChatContext): Turn {
+    for (const d of this.kb.documents) {
+      const s = d.doc.supersedes.find((x) => x.title === title);
+      if (!s) continue;
+      const clause = d.clauseById.get(s.clause);
+      const answer = [
+        `《${s.title}》${s.docNumber ? `（${s.docNumber}）` : ""}已废止，不再作为现行政策执行。`,
+        `废止依据：《${d.doc.title}》${d.doc.docNumber ? `（${d.doc.docNumber}）` : ""}${clause?.label ?? s.clause}：${clause?.text ?? ""}`,
+        s.note ? `说明：${s.note}` : "",
+        `现行政策请参阅《${d.doc.title}》。`,
+      ]
+        .filter(Boolean)
+        .join("\n");
+      return {
+        answer: {
+          status: "answered",
+          answer,
+          citations: this.citations([{ document: d, clauseId: s.clause }]),
+          intent: "status",
+          programs: d.doc.programs.map((p) => ({ id: p.id, title: p.title })),
+          confidence: 0.95,
+        },
+        context: { ...EMPTY_CONTEXT, documents: [d.doc.id], intent: "status" },
+      };
+    }
+    return this.noAnswer(context);
+  }
+
+  private clarify(question: string, intent: Intent, choices: Choice[], document: LoadedDocument | null, next: ChatContext): Turn {
+    const list = choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n");
+    const where = document ? `《${document.doc.shortTitle}》的各项目` : "不同政策";
+    const answer = `关于“${intent.label}”，${where}规定不同。请问您想了解哪一个？回复序号或名称即可：\n${list}`;
+    return {
+      answer: {
+        status: "clarify",
+        answer,
+        citations: [],
+        intent: intent.id,
+        programs: choices.filter((c) => this.programById(c.value)).map((c) => ({ id: c.value, title: c.label })),
+        confidence: 0.5,
+        choices,
+      },
+      context: { ...next, pending: { question, choices } },
+    };
+  }
+
+  private noAmount(t: Target, hit: Hit | undefined, next: ChatContext): Turn {
+    const where = hit ? `《${t.document.doc.title}》${hit.clause.label}提到了相关支持，但` : `《${t.document.doc.title}》`;
+    return {
+      answer: {
+        status: "no_answer",
+        answer: `${where}文件没有规定具体金额，我不能替您估算。请咨询${whoToAsk(t.document)}。`,
+        citations: hit ? this.citations([{ document: t.document, clauseId: hit.clause.id }]) : [],
+        intent: "funding",
+        programs: t.programs.map((p) => ({ id: p.id, title: p.title })),
+        confidence: 0.6,
+      },
+      context: next,
+    };
+  }
+
+  private noAnswer(context: ChatContext): Turn {
+    const titles = this.kb.documents.filter((d) => d.doc.status !== "informational").map((d) => d.doc.shortTitle);
+    const answer = [
+      "抱歉，现有政策文件中没有找到能回答这个问题的内容，我不做猜测。",
+      `我可以回答这些政策的申报条件、经费资助、申报程序、考核、待遇和负责部门等问题：${titles.join("、")}，以及郑州人才工作“一件事”等新闻发布内容。`,
+      `具体事项可咨询：${unique(this.kb.documents.map((d) => whoToAsk(d))).join("；")}。`,
+    ].join("\n");
+    return this.plain("no_answer", answer, context);
+  }
+
+  private plain(status: Answer["status"], answer: string, context: ChatContext): Turn {
+    return { answer: { status, answer, citations: [], intent: null, programs: [], confidence: 0 }, context };
+  }
+
+  private citations(cited: { document: LoadedDocument; clauseId: string }[]): Citation[] {
+    const seen = new Set<string>();
+    const out: Citation[] = [];
+    for (const { document, clauseId } of cited) {
+      const key = `${document.doc.id}#${clauseId}`;
+      const clause = document.clauseById.get(clauseId);
+      if (seen.has(key) || !clause) continue;
+      seen.add(key);
+      out.push({ document: document.doc.title, docNumber: document.doc.docNumber, clause: clause.label, text: clause.text });
+    }
+    return out;
+  }
+
+  private programById(id: string) {
+    return this.kb.programs.find((p) => p.program.id === id);
+  }
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function domainList(d: LoadedDocument): string {
+  const domains = unique(d.doc.programs.map((p) => p.domain).filter((x): x is string => Boolean(x)));
+  return domains.length > 0 ? `${domains.join("、")}等${domains.length}个领域` : `${d.doc.programs.length}个项目`;
+}

@@ -1,0 +1,46 @@
+/**
+ * The intent catalog (`policies/intents.yaml`) and the lexicon
+ * (`policies/lexicon.yaml`): data files validated with zod.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { BenefitType } from "../kb/schema.js";
+
+export const Intent = z.object({
+  id: z.string().min(1),
+  label: z.string().min(1),
+  field: z.string().nullable(),
+  benefitType: BenefitType.optional(),
+  perProgram: z.boolean(),
+  keywords: z.array(z.string().min(1)).min(1),
+  keywordsEn: z.array(z.string().min(1)).default([]),
+  clauseWords: z.array(z.string().min(1)).default([]),
+});
+export type Intent = z.infer<typeof Intent>;
+
+export const IntentCatalog = z.object({ version: z.literal(1), intents: z.array(Intent).min(1) });
+
+export const Lexicon = z.object({
+  version: z.literal(1),
+  synonyms: z.record(z.string(), z.array(z.string())).default({}),
+  english: z.record(z.string(), z.string()).default({}),
+  stopwords: z.array(z.string()).default([]),
+  domains: z.record(z.string(), z.array(z.string())).default({}),
+});
+export type Lexicon = z.infer<typeof Lexicon>;
+
+/**
+ * Read and validate the catalog and lexicon from the policies folder.
+ * @throws Error naming the file and every schema issue
+ */
+export function loadCatalog(policiesDir: string): { intents: Intent[]; lexicon: Lexicon } {
+  const read = <T>(name: string, schema: z.ZodType<T>): T => {
+    const file = join(policiesDir, name);
+    const r = schema.safeParse(parse(readFileSync(file, "utf8")));
+    if (!r.success) throw new Error(`${file}: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    return r.data;
+  };
+  return { intents: read("intents.yaml", IntentCatalog).intents, lexicon: read("lexicon.yaml", Lexicon) };
+}

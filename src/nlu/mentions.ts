@@ -1,0 +1,115 @@
+/**
+ * Detection of what a question is about: documents (by region name or alias),
+ * programs (by title/alias, with fuse.js for typos), 领域 domains and tiers.
+ */
+import Fuse from "fuse.js";
+import type { KnowledgeBase } from "../kb/load.js";
+import type { Lexicon } from "./catalog.js";
+
+export type MentionKind = "document" | "program" | "domain" | "tier" | "superseded";
+
+export interface Mention {
+  kind: MentionKind;
+  /** document id, program id, domain name, tier name, or superseded title */
+  ref: string;
+  surface: string;
+  /** 1 for an exact alias, less for fuzzy matches */
+  score: number;
+}
+
+interface Entry {
+  surface: string;
+  kind: MentionKind;
+  ref: string;
+}
+
+const TIER_SHORT = (tier: string) => [tier, tier.replace(/^优秀/, "").replace(/人才$|干部$/, "")].filter((t) => t.length >= 2);
+
+/** Index of every surface form that names something in the KB. */
+export class MentionIndex {
+  private readonly entries: Entry[];
+  private fuse: Fuse<Entry> | null = null;
+
+  constructor(kb: KnowledgeBase, lexicon: Lexicon) {
+    const entries: Entry[] = [];
+    const add = (surface: string, kind: MentionKind, ref: string) => {
+      const s = surface.normalize("NFKC").toLowerCase().trim();
+      if (s.length >= 2) entries.push({ surface: s, kind, ref });
+    };
+    for (const d of kb.documents) {
+      for (const n of [...d.doc.region.names, ...d.doc.aliases, ...d.doc.aliasesEn, d.doc.title, d.doc.shortTitle]) add(n, "document", d.doc.id);
+      for (const s of d.doc.supersedes) {
+        add(s.title, "superseded", s.title);
+        if (s.docNumber) add(s.docNumber, "superseded", s.title);
+      }
+      for (const p of d.doc.programs) {
+        for (const n of [p.title, ...p.aliases, ...p.aliasesEn]) add(n, "program", p.id);
+        if (p.tier) for (const t of TIER_SHORT(p.tier)) add(t, "tier", p.tier);
+      }
+    }
+    for (const [domain, words] of Object.entries(lexicon.domains)) for (const w of words) add(w, "domain", domain);
+    // Superseded documents are also named by their short keywords (名师名医名家).
+    for (const e of entries.filter((x) => x.kind === "superseded")) {
+      const core = /^(?:.*?市)?(.+?)(?:支持专项)?实施细则$/.exec(e.surface)?.[1];
+      if (core && core !== e.surface) add(core, "superseded", e.ref);
+    }
+    entries.sort((a, b) => b.surface.length - a.surface.length);
+    this.entries = entries;
+  }
+
+  /** All surface forms (for the segmenter's user dictionary). */
+  surfaces(): string[] {
+    return this.entries.map((e) => e.surface);
+  }
+
+  /**
+   * Find mentions in a normalised question. Exact matches are taken longest
+   * first without overlap; when no program/document is found, fuse.js looks for
+   * near-misses of aliases of 4+ characters (typos such as 社会事业人财).
+   */
+  find(q: string): Mention[] {
+    const found: Mention[] = [];
+    const taken = new Array<boolean>(q.length).fill(false);
+    for (const e of this.entries) {
+      let from = 0;
+      for (;;) {
+        const at = q.indexOf(e.surface, from);
+        if (at < 0) break;
+        from = at + 1;
+        let free = true;
+        for (let i = at; i < at + e.surface.length; i++) if (taken[i]) free = false;
+        if (!free) continue;
+        // ASCII aliases must match whole words.
+        if (/^[a-z]/.test(e.surface) && /[a-z]/.test(q[at - 1] ?? "")) continue;
+        for (let i = at; i < at + e.surface.length; i++) taken[i] = true;
+        found.push({ kind: e.kind, ref: e.ref, surface: e.surface, score: 1 });
+      }
+    }
+    if (!found.some((m) => m.kind === "program" || m.kind === "document")) found.push(...this.fuzzy(q));
+    return found;
+  }
+
+  private fuzzy(q: string): Mention[] {
+    const cjk = q.replace(/[^\u4e00-\u9fff]/g, "");
+    if (cjk.length < 4) return [];
+    this.fuse ??= new Fuse(
+      this.entries.filter((e) => (e.kind === "program" || e.kind === "document") && /^[\u4e00-\u9fff]{4,}$/.test(e.surface)),
+      { keys: ["surface"], includeScore: true, threshold: 0.25, ignoreLocation: true, minMatchCharLength: 3 },
+    );
+    const out = new Map<string, Mention>();
+    for (let len = 4; len <= Math.min(10, cjk.length); len++) {
+      for (let i = 0; i + len <= cjk.length; i++) {
+        const w = cjk.slice(i, i + len);
+        for (const r of this.fuse.search(w, { limit: 3 })) {
+          const score = 1 - (r.score ?? 1);
+          const lenRatio = Math.min(w.length, r.item.surface.length) / Math.max(w.length, r.item.surface.length);
+          if (score < 0.75 || lenRatio < 0.75) continue;
+          const key = `${r.item.kind}:${r.item.ref}`;
+          const prev = out.get(key);
+          if (!prev || prev.score < score) out.set(key, { kind: r.item.kind, ref: r.item.ref, surface: w, score });
+        }
+      }
+    }
+    return [...out.values()];
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Understanding a question: normalisation, English glossary, segmentation,
+ * mentions (documents, programs, domains, tiers), intent and slots.
+ */
+import type { Intent, Lexicon } from "./catalog.js";
+import type { Mention, MentionIndex } from "./mentions.js";
+import { normalize } from "./normalize.js";
+import type { Segmenter } from "./segment.js";
+import { extractSlots, type Slots } from "./slots.js";
+
+/** What the NLU made of one question. */
+export interface Understanding {
+  /** Normalised question (traditional → simplified, NFKC, lower-case ASCII). */
+  text: string;
+  /** The question with English terms replaced by the documents' Chinese terms. */
+  zh: string;
+  lang: "zh" | "en";
+  /** Content tokens for retrieval (stopwords removed, synonyms added). */
+  tokens: string[];
+  intent: Intent | null;
+  /** Intents ranked by keyword evidence, best first. */
+  intents: { intent: Intent; score: number }[];
+  mentions: Mention[];
+  slots: Slots;
+  /** Place names that are not in the knowledge base (e.g. 杭州). */
+  foreignPlaces: string[];
+  /** The question compares programs or asks across domains (哪些领域、分别、和…都). */
+  cross: boolean;
+  /** The question asks for an amount of money. */
+  asksAmount: boolean;
+  /** The question reads like a follow-up (那骨干呢？、需要什么学历？). */
+  followUp: boolean;
+}
+
+/** Inputs the understanding step needs, built once per knowledge base. */
+export interface NluResources {
+  segmenter: Segmenter;
+  mentions: MentionIndex;
+  intents: Intent[];
+  lexicon: Lexicon;
+  /** All KB text, to tell known places (北京 in 京津医院) from foreign ones. */
+  corpus: string;
+}
+
+const PUNCT = /^[\p{P}\p{S}\s\d]+$/u;
+const AMOUNT = /多少钱|多少元|多少万|金额|数额|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
+const CROSS = /哪些领域|哪几个领域|哪个领域|各领域|各个领域|分别|都可以|都能|都是|都有|一样|相比|区别|不同点|哪些项目|哪几个项目|which domains|compare|both/;
+const FOLLOW_UP = /^(那|那么|那个|还有|另外|再问|呢|and |what about)/;
+
+function translateEnglish(text: string, english: Record<string, string>): string {
+  let out = ` ${text} `;
+  const phrases = Object.keys(english).sort((a, b) => b.length - a.length);
+  for (const p of phrases) {
+    const re = new RegExp(`(?<![a-z])${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z])`, "g");
+    out = out.replace(re, ` ${english[p]} `);
+  }
+  return out.replace(/\s+/g, " ").trim();
+}
+
+function scoreIntents(text: string, zh: string, lang: "zh" | "en", intents: Intent[]): { intent: Intent; score: number }[] {
+  const ranked: { intent: Intent; score: number }[] = [];
+  for (const intent of intents) {
+    let score = 0;
+    for (const k of intent.keywords) if (zh.includes(k)) score += k.length;
+    if (lang === "en") {
+      for (const k of intent.keywordsEn) if (new RegExp(`(?<![a-z])${k}(?![a-z])`).test(text)) score += 2 * k.split(" ").length;
+    }
+    if (score > 0) ranked.push({ intent, score });
+  }
+  return ranked.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * Understand one question.
+ * @param raw the user's text (callers reject empty/oversized input first)
+ */
+export function understand(raw: string, r: NluResources): Understanding {
+  const text = normalize(raw);
+  const letters = (text.match(/[a-z]/g) ?? []).length;
+  const cjk = (text.match(/[\u4e00-\u9fff]/g) ?? []).length;
+  const lang = letters > cjk * 2 ? "en" : "zh";
+  const zh = lang === "en" ? translateEnglish(text, r.lexicon.english) : text;
+  const mentions = r.mentions.find(zh);
+  const stop = new Set(r.lexicon.stopwords);
+  const tokens: string[] = [];
+  for (const t of r.segmenter.cutForSearch(zh)) {
+    const w = t.trim();
+    if (!w || PUNCT.test(w) || stop.has(w)) continue;
+    if (lang === "en" && /^[a-z]+$/.test(w)) continue;
+    tokens.push(w);
+  }
+  for (const [word, expansions] of Object.entries(r.lexicon.synonyms)) if (zh.includes(word)) tokens.push(...expansions);
+  const foreignPlaces = r.segmenter
+    .tag(zh)
+    .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
+    .map((t) => t.word);
+  const intents = scoreIntents(text, zh, lang, r.intents);
+  return {
+    text,
+    zh,
+    lang,
+    tokens,
+    intent: intents[0]?.intent ?? null,
+    intents,
+    mentions,
+    slots: extractSlots(zh),
+    foreignPlaces,
+    cross: CROSS.test(zh) || new Set(mentions.filter((m) => m.kind === "document").map((m) => m.ref)).size > 1,
+    asksAmount: AMOUNT.test(zh) || AMOUNT.test(text),
+    followUp: FOLLOW_UP.test(zh) || zh.replace(/[^\u4e00-\u9fff]/g, "").length <= 8,
+  };
+}
