@@ -161,7 +161,7 @@ export class Engine {
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
 
     // One document with several programs that answer differently → clarify.
-    if (targets.length === 1 && intent?.perProgram && !u.cross) {
+    if (targets.length === 1 && intent?.perProgram && !u.cross && u.specific.length === 0) {
       const t = targets[0] as Target;
       if (t.programs.length > 1) {
         const rendered = t.programs.map((p) => renderField(intent, p).lines.join("\n"));
@@ -177,13 +177,9 @@ export class Engine {
     const hits = this.index.query(terms);
     const top = hits[0];
     if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return this.noAnswer(context);
-    if (intent?.perProgram && !u.cross) {
-      const bestByDoc = new Map<string, number>();
-      for (const h of hits) if (!bestByDoc.has(h.document.doc.id)) bestByDoc.set(h.document.doc.id, h.score);
-      const scores = [...bestByDoc.values()];
-      const second = scores[1] ?? 0;
+    if (intent?.perProgram && !u.cross && u.specific.length === 0) {
       const withData = this.kb.documents.filter((d) => d.doc.programs.some((p) => renderField(intent, p).lines.length > 0));
-      if (withData.length >= 2 && second >= top.score / 1.6) {
+      if (withData.length >= 2) {
         const choices = withData.flatMap((d) =>
           d.doc.programs.length <= 3 ? d.doc.programs.map((p) => ({ label: p.title, value: p.id })) : [{ label: `${d.doc.shortTitle}（${domainList(d)}）`, value: d.doc.id }],
         );

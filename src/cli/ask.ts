@@ -2,7 +2,7 @@
 import { createInterface } from "node:readline";
 import { Engine } from "../answer/engine.js";
 import type { Answer } from "../answer/types.js";
-import { UsageError } from "./main.js";
+import { UsageError } from "./errors.js";
 import { policiesDir } from "./paths.js";
 
 /** Human-readable form of an answer. */

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { Engine } from "../answer/engine.js";
-import { UsageError } from "./main.js";
+import { UsageError } from "./errors.js";
 import { policiesDir } from "./paths.js";
 
 const QaCase = z.object({

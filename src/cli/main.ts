@@ -5,10 +5,7 @@
  * Exit codes: 0 ok, 1 runtime error, 2 usage error (one line on stderr).
  */
 import { Command, CommanderError } from "commander";
-
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+import { UsageError } from "./errors.js";
 
 const program = new Command();
 program

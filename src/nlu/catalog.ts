@@ -28,6 +28,7 @@ export const Lexicon = z.object({
   english: z.record(z.string(), z.string()).default({}),
   stopwords: z.array(z.string()).default([]),
   domains: z.record(z.string(), z.array(z.string())).default({}),
+  generic: z.array(z.string()).default([]),
 });
 export type Lexicon = z.infer<typeof Lexicon>;
 

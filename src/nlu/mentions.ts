@@ -86,6 +86,10 @@ export class MentionIndex {
       }
     }
     if (!found.some((m) => m.kind === "program" || m.kind === "document")) found.push(...this.fuzzy(q));
+    // "卫生领域" outweighs a bare domain word elsewhere in the sentence (继续教育 is not 教育领域).
+    if (found.some((m) => m.kind === "domain" && m.surface.endsWith("领域"))) {
+      return found.filter((m) => m.kind !== "domain" || m.surface.endsWith("领域"));
+    }
     return found;
   }
 

@@ -30,6 +30,8 @@ export interface Understanding {
   asksAmount: boolean;
   /** The question reads like a follow-up (那骨干呢？、需要什么学历？). */
   followUp: boolean;
+  /** Content words beyond intent keywords, names and generic words: what makes the question specific. */
+  specific: string[];
 }
 
 /** Inputs the understanding step needs, built once per knowledge base. */
@@ -57,11 +59,23 @@ function translateEnglish(text: string, english: Record<string, string>): string
   return out.replace(/\s+/g, " ").trim();
 }
 
+/**
+ * Score intents by keyword evidence: each keyword found adds its length; ties
+ * go to the intent named later in the sentence (Chinese puts the asked thing last).
+ */
 function scoreIntents(text: string, zh: string, lang: "zh" | "en", intents: Intent[]): { intent: Intent; score: number }[] {
   const ranked: { intent: Intent; score: number }[] = [];
   for (const intent of intents) {
     let score = 0;
-    for (const k of intent.keywords) if (zh.includes(k)) score += k.length;
+    let last = -1;
+    for (const k of intent.keywords) {
+      const at = zh.lastIndexOf(k);
+      if (at >= 0) {
+        score += k.length;
+        last = Math.max(last, at + k.length);
+      }
+    }
+    if (score > 0) score += last / (zh.length + 1);
     if (lang === "en") {
       for (const k of intent.keywordsEn) if (new RegExp(`(?<![a-z])${k}(?![a-z])`).test(text)) score += 2 * k.split(" ").length;
     }
@@ -95,7 +109,14 @@ export function understand(raw: string, r: NluResources): Understanding {
     .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
     .map((t) => t.word);
   const intents = scoreIntents(text, zh, lang, r.intents);
+  const generic = new Set(r.lexicon.generic);
+  const named = mentions.map((m) => m.surface);
+  const keywords = intents.flatMap((i) => i.intent.keywords.filter((k) => zh.includes(k)));
+  const specific = tokens.filter(
+    (t) => !generic.has(t) && !keywords.some((k) => k.includes(t) || t.includes(k)) && !named.some((n) => n.includes(t)) && !/^\d+$/.test(t),
+  );
   return {
+    specific: [...new Set(specific.filter((t) => !Object.values(r.lexicon.synonyms).flat().includes(t) || zh.includes(t)))],
     text,
     zh,
     lang,
