@@ -27,6 +27,8 @@ const MIN_SCORE_SCOPED = 4;
 interface Target {
   document: LoadedDocument;
   programs: Program[];
+  /** The question named one of these programs (not just the region). */
+  explicit: boolean;
 }
 
 /** The result of one turn. */
@@ -114,7 +116,18 @@ export class Engine {
 
   private answer(question: string, u: Understanding, context: ChatContext, forceContext = false): Turn {
     const explicitDocs = unique(u.mentions.filter((m) => m.kind === "document").map((m) => m.ref));
-    const explicitPrograms = unique(u.mentions.filter((m) => m.kind === "program").map((m) => m.ref));
+    const namedRegions = new Set(u.mentions.filter((m) => m.kind === "document").map((m) => m.ref));
+    // A program named only by a phrase that many documents use (高层次人才) does not pull in
+    // another region's document when the question names a region.
+    const explicitPrograms = unique(
+      u.mentions
+        .filter((m) => m.kind === "program")
+        .filter((m) => {
+          const doc = this.programById(m.ref)?.document.doc.id;
+          return namedRegions.size === 0 || (doc !== undefined && namedRegions.has(doc)) || !this.isCommonPhrase(m.surface);
+        })
+        .map((m) => m.ref),
+    );
     let domains = unique(u.mentions.filter((m) => m.kind === "domain").map((m) => m.ref));
     let tiers = unique(u.mentions.filter((m) => m.kind === "tier").map((m) => m.ref));
     const superseded = unique(u.mentions.filter((m) => m.kind === "superseded").map((m) => m.ref));
@@ -146,8 +159,11 @@ export class Engine {
     }
 
     const targets = this.resolveTargets(docIds, programIds, domains, tiers);
+    // Inside a scope the names that chose it (武清, 鲲鹏工程) no longer discriminate between clauses.
+    const names = u.mentions.filter((m) => m.kind === "document" || m.kind === "program").map((m) => m.surface);
+    const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
     const terms = [
-      ...u.tokens.map((t) => ({ term: t, weight: 1 })),
+      ...(content.length > 0 ? content : u.tokens).map((t) => ({ term: t, weight: 1 })),
       ...(intent?.clauseWords ?? []).map((t) => ({ term: t, weight: 0.3 })),
     ];
     const nextContext: ChatContext = {
@@ -187,7 +203,7 @@ export class Engine {
       }
     }
     if (top.score < MIN_SCORE_SCOPED) return this.noAnswer(context);
-    const target: Target = { document: top.document, programs: this.programsOfClause(top.document, top.clause) };
+    const target: Target = { document: top.document, programs: this.programsOfClause(top.document, top.clause), explicit: true };
     return this.compose(u, intent, [target], terms, {
       documents: [top.document.doc.id],
       programs: target.programs.length === 1 ? [target.programs[0]?.id ?? ""] : [],
@@ -203,9 +219,13 @@ export class Engine {
     const programs: Program[] = [];
     let best = 0;
     const warned = new Set<string>();
-    const multi = targets.length > 1;
     const queryTerms = terms.filter((t) => t.weight >= 1).map((t) => t.term);
-    for (const t of targets.slice(0, 4)) {
+    const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, terms, u)] as const));
+    const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
+    // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.
+    const kept = targets.filter((t) => t.explicit || u.cross || (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore * 0.5);
+    const multi = kept.length > 1;
+    for (const t of kept.slice(0, 4)) {
       const doc = t.document.doc;
       const section: string[] = [];
       if (multi) section.push(`【${t.programs.length === 1 ? t.programs[0]?.title : doc.shortTitle}】`);
@@ -223,7 +243,7 @@ export class Engine {
         const check = checkSlots(t.programs[0], u.slots);
         if (check.length > 0) section.push(...check);
       }
-      const hits = this.scopedHits(t, terms, u);
+      const hits = hitsOf.get(t) ?? [];
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
       if (intent?.field === "funding" && u.asksAmount && !t.programs.some((p) => p.funding.some((f) => f.amountCNY))) {
@@ -244,7 +264,7 @@ export class Engine {
     }
     if (parts.length === 0) return this.noAnswer(next);
     const citations = this.citations(cited);
-    const intro = this.intro(intent, targets);
+    const intro = this.intro(intent, kept);
     const answer = [intro, ...parts, `出处：${unique(citations.map((c) => `《${c.document}》${c.docNumber ? `（${c.docNumber}）` : ""}${c.clause}`)).join("；")}`]
       .filter(Boolean)
       .join("\n");
@@ -274,18 +294,24 @@ export class Engine {
     if (intent.field === "status") return renderStatus(t.document.doc);
     if (intent.field === "basis") return renderBasis(t.document.doc);
     if (t.programs.length === 0) return { lines: [], clauses: [] };
-    const rendered = t.programs.map((p) => renderField(intent, p));
-    const texts = rendered.map((r) => r.lines.join("\n"));
-    if (new Set(texts).size === 1) return rendered[0] ?? { lines: [], clauses: [] };
-    if (t.programs.length > 6) return { lines: [], clauses: [] };
+    // Group programs whose rendering is the same (e.g. every domain's 拔尖人才 gets 1万元).
+    const groups = new Map<string, { programs: Program[]; rendered: Rendered }>();
+    for (const p of t.programs) {
+      const r = renderField(intent, p);
+      if (r.lines.length === 0) continue;
+      const key = r.lines.join("\n");
+      const g = groups.get(key) ?? { programs: [], rendered: r };
+      g.programs.push(p);
+      groups.set(key, g);
+    }
+    if (groups.size === 1) return [...groups.values()][0]?.rendered ?? { lines: [], clauses: [] };
+    if (groups.size > 4) return { lines: [], clauses: [] };
     const lines: string[] = [];
     const clauses: string[] = [];
-    t.programs.forEach((p, i) => {
-      const r = rendered[i];
-      if (!r || r.lines.length === 0) return;
-      lines.push(`${p.title}：`, ...r.lines.map((l) => `  ${l}`));
-      clauses.push(...r.clauses);
-    });
+    for (const g of groups.values()) {
+      lines.push(`${groupTitle(g.programs)}：`, ...g.rendered.lines.map((l) => `  ${l}`));
+      clauses.push(...g.rendered.clauses);
+    }
     return { lines, clauses };
   }
 
@@ -321,6 +347,11 @@ export class Engine {
     return scored.filter((x) => x.n > 0 && x.n >= max * 0.6).map((x) => x.s);
   }
 
+  /** A phrase written in the clauses of two or more documents (e.g. 高层次人才). */
+  private isCommonPhrase(phrase: string): boolean {
+    return this.kb.documents.filter((d) => d.clauses.some((c) => c.text.includes(phrase))).length >= 2;
+  }
+
   private isProgramScoped(d: LoadedDocument, c: Clause): boolean {
     return d.doc.programs.some((p) => p.scope.some((s) => c.id.startsWith(s)));
   }
@@ -348,7 +379,7 @@ export class Engine {
       }
       if (chosen.length === 0) chosen = all.length === 1 ? all : explicit.length > 0 ? explicit : all;
       if (explicit.length > 0 && docIds.length > 1) chosen = chosen.length > 0 ? chosen : explicit;
-      targets.push({ document, programs: chosen });
+      targets.push({ document, programs: chosen, explicit: explicit.length > 0 || domains.length > 0 || tiers.length > 0 });
     }
     return targets;
   }
@@ -452,6 +483,17 @@ function unique<T>(xs: T[]): T[] {
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** `武清区鲲鹏工程 卫生领域 拔尖人才` for one program; `拔尖人才（党政、卫生…）` for a group sharing a tier. */
+function groupTitle(programs: Program[]): string {
+  const first = programs[0];
+  if (!first) return "";
+  if (programs.length === 1) return first.title;
+  const tiers = unique(programs.map((p) => p.tier ?? ""));
+  const domains = unique(programs.map((p) => p.domain ?? "").filter(Boolean));
+  if (tiers.length === 1 && tiers[0] && domains.length > 0) return `${tiers[0]}（${domains.join("、")}领域）`;
+  return programs.map((p) => p.title).join("、");
 }
 
 function domainList(d: LoadedDocument): string {

@@ -69,7 +69,8 @@ export class MentionIndex {
    */
   find(q: string): Mention[] {
     const found: Mention[] = [];
-    const taken = new Array<boolean>(q.length).fill(false);
+    // Which surface took each character; the same surface may name several things (郑州 → two documents).
+    const taken = new Array<string | null>(q.length).fill(null);
     for (const e of this.entries) {
       let from = 0;
       for (;;) {
@@ -77,12 +78,12 @@ export class MentionIndex {
         if (at < 0) break;
         from = at + 1;
         let free = true;
-        for (let i = at; i < at + e.surface.length; i++) if (taken[i]) free = false;
+        for (let i = at; i < at + e.surface.length; i++) if (taken[i] !== null && taken[i] !== e.surface) free = false;
         if (!free) continue;
         // ASCII aliases must match whole words.
         if (/^[a-z]/.test(e.surface) && /[a-z]/.test(q[at - 1] ?? "")) continue;
-        for (let i = at; i < at + e.surface.length; i++) taken[i] = true;
-        found.push({ kind: e.kind, ref: e.ref, surface: e.surface, score: 1 });
+        for (let i = at; i < at + e.surface.length; i++) taken[i] = e.surface;
+        if (!found.some((m) => m.kind === e.kind && m.ref === e.ref)) found.push({ kind: e.kind, ref: e.ref, surface: e.surface, score: 1 });
       }
     }
     if (!found.some((m) => m.kind === "program" || m.kind === "document")) found.push(...this.fuzzy(q));

@@ -60,22 +60,18 @@ function translateEnglish(text: string, english: Record<string, string>): string
 }
 
 /**
- * Score intents by keyword evidence: each keyword found adds its length; ties
- * go to the intent named later in the sentence (Chinese puts the asked thing last).
+ * Score intents by keyword evidence: each keyword found adds its length,
+ * weighted up to 1.5× towards the end of the sentence (Chinese puts the asked
+ * thing last: 研修期间可以请假吗 asks about leave, not the period).
  */
 function scoreIntents(text: string, zh: string, lang: "zh" | "en", intents: Intent[]): { intent: Intent; score: number }[] {
   const ranked: { intent: Intent; score: number }[] = [];
   for (const intent of intents) {
     let score = 0;
-    let last = -1;
     for (const k of intent.keywords) {
       const at = zh.lastIndexOf(k);
-      if (at >= 0) {
-        score += k.length;
-        last = Math.max(last, at + k.length);
-      }
+      if (at >= 0) score += k.length * (1 + (0.5 * (at + k.length)) / (zh.length + 1));
     }
-    if (score > 0) score += last / (zh.length + 1);
     if (lang === "en") {
       for (const k of intent.keywordsEn) if (new RegExp(`(?<![a-z])${k}(?![a-z])`).test(text)) score += 2 * k.split(" ").length;
     }
