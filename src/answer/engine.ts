@@ -223,7 +223,7 @@ export class Engine {
     const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, terms, u)] as const));
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
     // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.
-    const kept = targets.filter((t) => t.explicit || u.cross || (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore * 0.5);
+    const kept = targets.filter((t) => t.explicit || u.cross || (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore * 0.7);
     const multi = kept.length > 1;
     for (const t of kept.slice(0, 4)) {
       const doc = t.document.doc;

@@ -56,7 +56,11 @@ function translateEnglish(text: string, english: Record<string, string>): string
     const re = new RegExp(`(?<![a-z])${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z])`, "g");
     out = out.replace(re, ` ${english[p]} `);
   }
-  return out.replace(/\s+/g, " ").trim();
+  // Rejoin Chinese terms so aliases match: "郑州 社会事业 人才" → "郑州社会事业人才".
+  return out
+    .replace(/\s+/g, " ")
+    .replace(/([\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g, "$1")
+    .trim();
 }
 
 /**
