@@ -3,7 +3,7 @@
  * is about, and composes an answer from KB values and clause text only, with
  * citations. Ambiguous questions get `clarify`, unanswerable ones `no_answer`.
  */
-import { join } from "node:path";
+import { defaultCacheDir } from "../util/cache.js";
 import { type KnowledgeBase, type LoadedDocument, loadKnowledgeBase } from "../kb/load.js";
 import type { Clause, Program } from "../kb/schema.js";
 import { validityWarning } from "../kb/status.js";
@@ -62,11 +62,11 @@ export class Engine {
   /**
    * Load the KB, catalog and indexes.
    * @param policies the `policies/` folder
-   * @param cacheDir where the trimmed jieba dictionary is cached (default `<policies>/../data/cache`)
+   * @param cacheDir where parsed YAML and the trimmed jieba dictionary are cached (default `data/cache`)
    * @throws KbError when the knowledge base is invalid
    */
-  static load(policies: string, cacheDir = join(policies, "..", "data", "cache")): Engine {
-    const { kb } = loadKnowledgeBase(policies);
+  static load(policies: string, cacheDir = defaultCacheDir(policies)): Engine {
+    const { kb } = loadKnowledgeBase(policies, { verify: false, cacheDir });
     return new Engine(kb, policies, cacheDir);
   }
 

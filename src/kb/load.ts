@@ -4,10 +4,11 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, parse, parseDocument } from "yaml";
 import { KbError, type KbIssue } from "./errors.js";
 import { type Clause, PolicyDocument, type Program } from "./schema.js";
 import { parseSource, SourceError } from "./source.js";
+import { cacheKey, readCache, writeCache } from "../util/cache.js";
 import { crossCheck } from "./verify.js";
 
 /** A document with its parsed clauses. */
@@ -47,29 +48,51 @@ function documentFiles(root: string, depth = 0): string[] {
  * Load and validate every document under `root` (default `policies/`).
  * @param options.strict when true (default) any issue throws `KbError`;
  *   `kb check` passes false to collect the issues instead.
+ * @param options.verify when true (default) also run the cross-file checks
+ *   (clause references, numbers in clauses); the chat engine skips them for a
+ *   fast start, `kb check` and CI run them.
+ * @param options.cacheDir when set, parsed YAML is cached there as JSON
+ *   (keyed by the file's content hash; YAML parsing dominates start-up).
  * @returns the knowledge base and the issues found (empty when strict)
  * @throws KbError listing every issue with file:line, when strict
  */
-export function loadKnowledgeBase(root: string, options: { strict?: boolean } = {}): { kb: KnowledgeBase; issues: KbIssue[] } {
+export function loadKnowledgeBase(root: string, options: { strict?: boolean; verify?: boolean; cacheDir?: string } = {}): { kb: KnowledgeBase; issues: KbIssue[] } {
   const issues: KbIssue[] = [];
   const documents: LoadedDocument[] = [];
   for (const file of documentFiles(root)) {
     const rel = relative(process.cwd(), file) || file;
     const text = readFileSync(file, "utf8");
-    const lineCounter = new LineCounter();
-    const ydoc = parseDocument(text, { lineCounter });
+    // The YAML syntax tree (slower) is built only when line numbers are needed.
+    let tree: { ydoc: ReturnType<typeof parseDocument>; lines: LineCounter } | null = null;
+    const syntax = () => {
+      if (!tree) {
+        const lines = new LineCounter();
+        tree = { ydoc: parseDocument(text, { lineCounter: lines }), lines };
+      }
+      return tree;
+    };
     const lineOf = (path: (string | number)[]): number => {
+      const { ydoc, lines } = syntax();
       for (let p = path.length; p >= 0; p--) {
         const node = ydoc.getIn(path.slice(0, p), true) as { range?: [number, number, number] } | undefined;
-        if (node && typeof node === "object" && node.range) return lineCounter.linePos(node.range[0]).line;
+        if (node && typeof node === "object" && node.range) return lines.linePos(node.range[0]).line;
       }
       return 1;
     };
-    if (ydoc.errors.length > 0) {
-      for (const e of ydoc.errors) issues.push({ file: rel, line: e.linePos?.[0]?.line ?? 1, path: "", message: `YAML: ${e.message}` });
+    let data: unknown;
+    const cacheName = `kb-${cacheKey(text)}.json`;
+    try {
+      const cached = options.cacheDir ? readCache(options.cacheDir, cacheName) : null;
+      if (cached) data = JSON.parse(cached.toString("utf8"));
+      else {
+        data = parse(text);
+        if (options.cacheDir) writeCache(options.cacheDir, cacheName, JSON.stringify(data));
+      }
+    } catch {
+      for (const e of syntax().ydoc.errors) issues.push({ file: rel, line: e.linePos?.[0]?.line ?? 1, path: "", message: `YAML: ${e.message}` });
       continue;
     }
-    const parsed = PolicyDocument.safeParse(ydoc.toJS());
+    const parsed = PolicyDocument.safeParse(data);
     if (!parsed.success) {
       for (const i of parsed.error.issues) {
         const path = i.path.filter((p): p is string | number => typeof p !== "symbol");
@@ -88,7 +111,7 @@ export function loadKnowledgeBase(root: string, options: { strict?: boolean } = 
       continue;
     }
     const loaded: LoadedDocument = { doc, file: rel, clauses, clauseById: new Map(clauses.map((c) => [c.id, c])) };
-    issues.push(...crossCheck(loaded, lineOf));
+    if (options.verify !== false) issues.push(...crossCheck(loaded, lineOf));
     documents.push(loaded);
   }
   const ids = new Set<string>();

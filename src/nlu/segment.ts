@@ -8,12 +8,11 @@
  * `data/cache/` keyed by a hash of the corpus, and rebuilt when the KB changes.
  * KB titles, aliases and terms are added as a user dictionary (`loadDict`).
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Jieba } from "@node-rs/jieba";
+import { cacheKey, readCache, writeCache } from "../util/cache.js";
 
 /** A word with its part-of-speech tag (jieba/ICTCLAS tags: `ns` place name, `m` numeral …). */
 export interface TaggedWord {
@@ -37,14 +36,9 @@ function fullDictPath(): string {
 }
 
 function trimmedDictionary(corpus: string, cacheDir: string): Buffer {
-  const key = createHash("sha1").update(corpus).digest("hex").slice(0, 16);
-  for (const dir of [cacheDir, join(tmpdir(), "policybot-cache")]) {
-    try {
-      return readFileSync(join(dir, `jieba-${key}.txt`));
-    } catch {
-      // not cached here
-    }
-  }
+  const name = `jieba-${cacheKey(corpus)}.txt`;
+  const cached = readCache(cacheDir, name);
+  if (cached) return cached;
   const keep: string[] = [];
   for (const line of readFileSync(fullDictPath(), "utf8").split("\n")) {
     const [word, freq, tag] = line.split(" ");
@@ -53,15 +47,7 @@ function trimmedDictionary(corpus: string, cacheDir: string): Buffer {
     if (f >= FREQUENT || (tag === "ns" && f >= PLACE_MIN_FREQ) || corpus.includes(word)) keep.push(line);
   }
   const data = Buffer.from(keep.join("\n"), "utf8");
-  for (const dir of [cacheDir, join(tmpdir(), "policybot-cache")]) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `jieba-${key}.txt`), data);
-      break;
-    } catch {
-      // read-only location: try the next one
-    }
-  }
+  writeCache(cacheDir, name, data);
   return data;
 }
 
