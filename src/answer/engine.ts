@@ -135,7 +135,11 @@ export class Engine {
     let programIds = explicitPrograms;
     let intent = u.intent;
 
-    const inherit = forceContext || (docIds.length === 0 && context.documents.length > 0 && (u.followUp || !u.intent || tiers.length > 0));
+    // A tier named without a place (骨干人才…) points at the documents that have that tier.
+    const tierDocs = unique(this.kb.programs.filter((p) => p.program.tier && tiers.includes(p.program.tier)).map((p) => p.document.doc.id));
+    const contextFits = tiers.length === 0 || context.documents.some((d) => tierDocs.includes(d));
+    const inherit =
+      forceContext || (docIds.length === 0 && context.documents.length > 0 && contextFits && (u.followUp || !u.intent || tiers.length > 0));
     if (inherit) {
       docIds = context.documents;
       if (domains.length === 0) domains = context.domains;
@@ -143,9 +147,7 @@ export class Engine {
       if (u.mentions.every((m) => m.kind !== "domain" && m.kind !== "tier")) programIds = context.programs;
       intent ??= this.intents.find((i) => i.id === context.intent) ?? null;
     }
-    if (docIds.length === 0 && tiers.length > 0) {
-      docIds = unique(this.kb.programs.filter((p) => p.program.tier && tiers.includes(p.program.tier)).map((p) => p.document.doc.id));
-    }
+    if (docIds.length === 0 && tiers.length > 0) docIds = tierDocs;
 
     if (superseded.length > 0) return this.answerSuperseded(superseded[0] ?? "", context);
 
