@@ -17,7 +17,8 @@ function quantile(xs: number[], q: number): number {
 }
 
 const rows: { name: string; runs: number; median: number; p99: number; goal: string }[] = [];
-const row = (name: string, xs: number[], goal: string) => rows.push({ name, runs: xs.length, median: quantile(xs, 0.5), p99: quantile(xs, 0.99), goal });
+const row = (name: string, xs: number[], goal: string) =>
+  rows.push({ name, runs: xs.length, median: quantile(xs, 0.5), p99: quantile(xs, 0.99), goal });
 
 const build: number[] = [];
 let engine: Engine | null = null;
@@ -45,7 +46,9 @@ row(`ask in-process (${questions.length} dev questions × 20)`, lat, "p99 < 5 ms
 const cold: number[] = [];
 for (let i = 0; i < 10; i++) {
   const t = performance.now();
-  execFileSync(process.execPath, [join(PROJECT_ROOT, "bin", "policybot.js"), "ask", "郑州社会事业人才培养经费怎么拨付？"], { stdio: "ignore" });
+  execFileSync(process.execPath, [join(PROJECT_ROOT, "bin", "policybot.js"), "ask", "郑州社会事业人才培养经费怎么拨付？"], {
+    stdio: "ignore",
+  });
   cold.push(performance.now() - t);
 }
 row("cold start: policybot ask", cold, "< 400 ms");
@@ -53,4 +56,6 @@ row("cold start: policybot ask", cold, "< 400 ms");
 const mem = process.memoryUsage();
 process.stdout.write("| benchmark | runs | median (ms) | p99 (ms) | goal |\n|---|---:|---:|---:|---|\n");
 for (const r of rows) process.stdout.write(`| ${r.name} | ${r.runs} | ${r.median.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.goal} |\n`);
-process.stdout.write(`\nRSS after bench: ${(mem.rss / 1024 / 1024).toFixed(1)} MiB, heap used: ${(mem.heapUsed / 1024 / 1024).toFixed(1)} MiB\n`);
+process.stdout.write(
+  `\nRSS after bench: ${(mem.rss / 1024 / 1024).toFixed(1)} MiB, heap used: ${(mem.heapUsed / 1024 / 1024).toFixed(1)} MiB\n`,
+);

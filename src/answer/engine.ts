@@ -3,15 +3,16 @@
  * is about, and composes an answer from KB values and clause text only, with
  * citations. Ambiguous questions get `clarify`, unanswerable ones `no_answer`.
  */
-import { defaultCacheDir } from "../util/cache.js";
+
 import { type KnowledgeBase, type LoadedDocument, loadKnowledgeBase } from "../kb/load.js";
 import type { Clause, Program } from "../kb/schema.js";
 import { validityWarning } from "../kb/status.js";
-import { type Intent, type Lexicon, loadCatalog } from "../nlu/catalog.js";
+import { type Intent, loadCatalog } from "../nlu/catalog.js";
 import { MentionIndex } from "../nlu/mentions.js";
 import { hasContent, normalize } from "../nlu/normalize.js";
 import { createSegmenter } from "../nlu/segment.js";
 import { type NluResources, type Understanding, understand } from "../nlu/understand.js";
+import { defaultCacheDir } from "../util/cache.js";
 import { excerpt, MONEY, sentences } from "./excerpt.js";
 import { type Rendered, renderBasis, renderField, renderStatus, whoToAsk } from "./render.js";
 import { ClauseIndex, type Hit } from "./retrieve.js";
@@ -41,12 +42,14 @@ export class Engine {
   private readonly nlu: NluResources;
   private readonly index: ClauseIndex;
   private readonly intents: Intent[];
-  private readonly lexicon: Lexicon;
 
-  private constructor(readonly kb: KnowledgeBase, policies: string, cacheDir: string) {
+  private constructor(
+    readonly kb: KnowledgeBase,
+    policies: string,
+    cacheDir: string,
+  ) {
     const { intents, lexicon } = loadCatalog(policies);
     this.intents = intents;
-    this.lexicon = lexicon;
     const mentions = new MentionIndex(kb, lexicon);
     const corpus = [
       ...kb.documents.flatMap((d) => d.clauses.map((c) => c.text)),
@@ -184,14 +187,26 @@ export class Engine {
       if (t.programs.length > 1) {
         const rendered = t.programs.map((p) => renderField(intent, p).lines.join("\n"));
         if (new Set(rendered).size > 1 && rendered.some((r) => r !== "")) {
-          return this.clarify(question, intent, t.programs.map((p) => ({ label: p.title, value: p.id })), t.document, nextContext);
+          return this.clarify(
+            question,
+            intent,
+            t.programs.map((p) => ({ label: p.title, value: p.id })),
+            t.document,
+            nextContext,
+          );
         }
       }
     }
     return this.compose(u, intent, targets, terms, nextContext);
   }
 
-  private answerUnscoped(question: string, u: Understanding, intent: Intent | null, terms: { term: string; weight: number }[], context: ChatContext): Turn {
+  private answerUnscoped(
+    question: string,
+    u: Understanding,
+    intent: Intent | null,
+    terms: { term: string; weight: number }[],
+    context: ChatContext,
+  ): Turn {
     const hits = this.index.query(terms);
     const top = hits[0];
     if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return this.noAnswer(context);
@@ -199,7 +214,9 @@ export class Engine {
       const withData = this.kb.documents.filter((d) => d.doc.programs.some((p) => renderField(intent, p).lines.length > 0));
       if (withData.length >= 2) {
         const choices = withData.flatMap((d) =>
-          d.doc.programs.length <= 3 ? d.doc.programs.map((p) => ({ label: p.title, value: p.id })) : [{ label: `${d.doc.shortTitle}（${domainList(d)}）`, value: d.doc.id }],
+          d.doc.programs.length <= 3
+            ? d.doc.programs.map((p) => ({ label: p.title, value: p.id }))
+            : [{ label: `${d.doc.shortTitle}（${domainList(d)}）`, value: d.doc.id }],
         );
         return this.clarify(question, intent, choices, null, { ...EMPTY_CONTEXT, intent: intent.id });
       }
@@ -215,7 +232,13 @@ export class Engine {
     });
   }
 
-  private compose(u: Understanding, intent: Intent | null, targets: Target[], terms: { term: string; weight: number }[], next: ChatContext): Turn {
+  private compose(
+    u: Understanding,
+    intent: Intent | null,
+    targets: Target[],
+    terms: { term: string; weight: number }[],
+    next: ChatContext,
+  ): Turn {
     const parts: string[] = [];
     const cited: { document: LoadedDocument; clauseId: string }[] = [];
     const programs: Program[] = [];
@@ -256,7 +279,9 @@ export class Engine {
         if (!withMoney) return this.noAmount(t, quoted[0], next);
       }
       for (const h of quoted) {
-        section.push(`${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`);
+        section.push(
+          `${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`,
+        );
         cited.push({ document: t.document, clauseId: h.clause.id });
         best = Math.max(best, h.score);
       }
@@ -267,7 +292,11 @@ export class Engine {
     if (parts.length === 0) return this.noAnswer(next);
     const citations = this.citations(cited);
     const intro = this.intro(intent, kept);
-    const answer = [intro, ...parts, `出处：${unique(citations.map((c) => `《${c.document}》${c.docNumber ? `（${c.docNumber}）` : ""}${c.clause}`)).join("；")}`]
+    const answer = [
+      intro,
+      ...parts,
+      `出处：${unique(citations.map((c) => `《${c.document}》${c.docNumber ? `（${c.docNumber}）` : ""}${c.clause}`)).join("；")}`,
+    ]
       .filter(Boolean)
       .join("\n");
     const confidence = Math.min(0.99, targets.length > 0 && programs.length > 0 ? 0.6 + best / (best + 20) / 2.5 : best / (best + 10));
@@ -375,7 +404,9 @@ export class Engine {
       if (hasDomains && (domains.length > 0 || tiers.length > 0)) {
         const base = explicit.length > 0 && explicit.length < all.length ? explicit : all;
         const narrowed = base.filter(
-          (p) => (domains.length === 0 || (p.domain !== undefined && domains.includes(p.domain))) && (tiers.length === 0 || (p.tier !== undefined && tiers.includes(p.tier))),
+          (p) =>
+            (domains.length === 0 || (p.domain !== undefined && domains.includes(p.domain))) &&
+            (tiers.length === 0 || (p.tier !== undefined && tiers.includes(p.tier))),
         );
         if (narrowed.length > 0) chosen = narrowed;
       }

@@ -12,7 +12,8 @@ export function formatAnswer(a: Answer): string {
 
 /** @returns exit code */
 export async function runAsk(question: string, opts: { json?: boolean; stdin?: boolean }): Promise<number> {
-  if (!opts.stdin && question.trim() === "") throw new UsageError('缺少问题 / missing question: policybot ask "郑州社会事业人才培养经费多少？"');
+  if (!opts.stdin && question.trim() === "")
+    throw new UsageError('缺少问题 / missing question: policybot ask "郑州社会事业人才培养经费多少？"');
   if (opts.stdin && question.trim() !== "") throw new UsageError("--stdin 与命令行问题不能同时使用 / use either --stdin or a question");
   const engine = Engine.load(policiesDir());
   if (!opts.stdin) {

@@ -76,9 +76,13 @@ export async function runEval(file: string, opts: { json?: boolean; verbose?: bo
     process.stdout.write(`${JSON.stringify({ kinds, overall, failures }, null, 2)}\n`);
     return 0;
   }
-  for (const k of kinds) process.stdout.write(`${k.kind.padEnd(14)} ${String(k.pass).padStart(3)}/${String(k.total).padEnd(3)} ${(k.rate * 100).toFixed(1)}%\n`);
+  for (const k of kinds)
+    process.stdout.write(`${k.kind.padEnd(14)} ${String(k.pass).padStart(3)}/${String(k.total).padEnd(3)} ${(k.rate * 100).toFixed(1)}%\n`);
   if (opts.verbose) {
-    for (const f of failures) process.stdout.write(`\n✗ ${f.id} [${f.kind}] ${f.question}\n  ${f.failures.join("\n  ")}\n  → ${f.answer.replace(/\n/g, "\n    ")}\n`);
+    for (const f of failures)
+      process.stdout.write(
+        `\n✗ ${f.id} [${f.kind}] ${f.question}\n  ${f.failures.join("\n  ")}\n  → ${f.answer.replace(/\n/g, "\n    ")}\n`,
+      );
   }
   process.stdout.write(`overall        ${pass}/${cases.length} ${(overall.rate * 100).toFixed(1)}%  must_not hits: ${mustNotHits}\n`);
   return 0;

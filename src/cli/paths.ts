@@ -1,6 +1,7 @@
 /** Locations of the bundled data folders, resolved from the installed package. */
-import { fileURLToPath } from "node:url";
+
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** Project root: two levels above `dist/src/cli` or `src/cli`. */
 export const PROJECT_ROOT = (() => {

@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { LineCounter, parse, parseDocument } from "yaml";
+import { cacheKey, readCache, writeCache } from "../util/cache.js";
 import { KbError, type KbIssue } from "./errors.js";
 import { type Clause, PolicyDocument, type Program } from "./schema.js";
 import { parseSource, SourceError } from "./source.js";
-import { cacheKey, readCache, writeCache } from "../util/cache.js";
 import { crossCheck } from "./verify.js";
 
 /** A document with its parsed clauses. */
@@ -56,7 +56,10 @@ function documentFiles(root: string, depth = 0): string[] {
  * @returns the knowledge base and the issues found (empty when strict)
  * @throws KbError listing every issue with file:line, when strict
  */
-export function loadKnowledgeBase(root: string, options: { strict?: boolean; verify?: boolean; cacheDir?: string } = {}): { kb: KnowledgeBase; issues: KbIssue[] } {
+export function loadKnowledgeBase(
+  root: string,
+  options: { strict?: boolean; verify?: boolean; cacheDir?: string } = {},
+): { kb: KnowledgeBase; issues: KbIssue[] } {
   const issues: KbIssue[] = [];
   const documents: LoadedDocument[] = [];
   for (const file of documentFiles(root)) {
@@ -89,7 +92,8 @@ export function loadKnowledgeBase(root: string, options: { strict?: boolean; ver
         if (options.cacheDir) writeCache(options.cacheDir, cacheName, JSON.stringify(data));
       }
     } catch {
-      for (const e of syntax().ydoc.errors) issues.push({ file: rel, line: e.linePos?.[0]?.line ?? 1, path: "", message: `YAML: ${e.message}` });
+      for (const e of syntax().ydoc.errors)
+        issues.push({ file: rel, line: e.linePos?.[0]?.line ?? 1, path: "", message: `YAML: ${e.message}` });
       continue;
     }
     const parsed = PolicyDocument.safeParse(data);
@@ -107,7 +111,13 @@ export function loadKnowledgeBase(root: string, options: { strict?: boolean; ver
       clauses = parseSource(readFileSync(sourceFile, "utf8"), doc.id, relative(process.cwd(), sourceFile));
     } catch (e) {
       if (e instanceof SourceError) issues.push({ file: e.file, line: e.line, path: "", message: e.message.replace(/^.*?: \d+: /, "") });
-      else issues.push({ file: rel, line: lineOf(["source"]), path: "source", message: `无法读取原文 / cannot read source: ${(e as Error).message}` });
+      else
+        issues.push({
+          file: rel,
+          line: lineOf(["source"]),
+          path: "source",
+          message: `无法读取原文 / cannot read source: ${(e as Error).message}`,
+        });
       continue;
     }
     const loaded: LoadedDocument = { doc, file: rel, clauses, clauseById: new Map(clauses.map((c) => [c.id, c])) };

@@ -95,9 +95,7 @@ export const Funding = z.object({
   payer: z.string().optional(),
   payee: z.string().optional(),
   /** Installments, e.g. 6:4 in two phases. `share` in percent. */
-  schedule: z
-    .array(z.object({ share: z.number().positive().max(100), when: z.string().min(1) }))
-    .optional(),
+  schedule: z.array(z.object({ share: z.number().positive().max(100), when: z.string().min(1) })).optional(),
   condition: z.string().optional(),
   uses: z.string().optional(),
   text: z.string().min(1),
@@ -128,20 +126,7 @@ export const Step = z.object({
   clause: ClauseRef,
 });
 
-export const BenefitType = z.enum([
-  "子女入学",
-  "医疗",
-  "住房",
-  "职称",
-  "培训",
-  "经费",
-  "落户",
-  "补贴",
-  "平台",
-  "服务",
-  "表彰",
-  "其他",
-]);
+export const BenefitType = z.enum(["子女入学", "医疗", "住房", "职称", "培训", "经费", "落户", "补贴", "平台", "服务", "表彰", "其他"]);
 
 export const Benefit = Cited.extend({ type: BenefitType });
 

@@ -37,7 +37,8 @@ export class MentionIndex {
       if (s.length >= 2) entries.push({ surface: s, kind, ref });
     };
     for (const d of kb.documents) {
-      for (const n of [...d.doc.region.names, ...d.doc.aliases, ...d.doc.aliasesEn, d.doc.title, d.doc.shortTitle]) add(n, "document", d.doc.id);
+      for (const n of [...d.doc.region.names, ...d.doc.aliases, ...d.doc.aliasesEn, d.doc.title, d.doc.shortTitle])
+        add(n, "document", d.doc.id);
       for (const s of d.doc.supersedes) {
         add(s.title, "superseded", s.title);
         if (s.docNumber) add(s.docNumber, "superseded", s.title);
@@ -83,7 +84,8 @@ export class MentionIndex {
         // ASCII aliases must match whole words.
         if (/^[a-z]/.test(e.surface) && /[a-z]/.test(q[at - 1] ?? "")) continue;
         for (let i = at; i < at + e.surface.length; i++) taken[i] = e.surface;
-        if (!found.some((m) => m.kind === e.kind && m.ref === e.ref)) found.push({ kind: e.kind, ref: e.ref, surface: e.surface, score: 1 });
+        if (!found.some((m) => m.kind === e.kind && m.ref === e.ref))
+          found.push({ kind: e.kind, ref: e.ref, surface: e.surface, score: 1 });
       }
     }
     if (!found.some((m) => m.kind === "program" || m.kind === "document")) found.push(...this.fuzzy(q));

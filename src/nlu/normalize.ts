@@ -8,7 +8,6 @@ import { createRequire } from "node:module";
 type Convert = (s: string) => string;
 let t2s: Convert | null = null;
 
-
 function converter(): Convert {
   if (!t2s) {
     const require = createRequire(import.meta.url);

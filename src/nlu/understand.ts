@@ -45,8 +45,10 @@ export interface NluResources {
 }
 
 const PUNCT = /^[\p{P}\p{S}\s\d]+$/u;
-const AMOUNT = /多少钱|多少元|多少万|金额|数额|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
-const CROSS = /哪些领域|哪几个领域|哪个领域|各领域|各个领域|分别|都可以|都能|都是|都有|一样|相比|区别|不同点|哪些项目|哪几个项目|which domains|compare|both/;
+const AMOUNT =
+  /多少钱|多少元|多少万|金额|数额|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
+const CROSS =
+  /哪些领域|哪几个领域|哪个领域|各领域|各个领域|分别|都可以|都能|都是|都有|一样|相比|区别|不同点|哪些项目|哪几个项目|which domains|compare|both/;
 const FOLLOW_UP = /^(那|那么|那个|还有|另外|再问|呢|and |what about)/;
 
 function translateEnglish(text: string, english: Record<string, string>): string {
@@ -113,7 +115,8 @@ export function understand(raw: string, r: NluResources): Understanding {
   const named = mentions.map((m) => m.surface);
   const keywords = intents.flatMap((i) => i.intent.keywords.filter((k) => zh.includes(k)));
   const specific = tokens.filter(
-    (t) => !generic.has(t) && !keywords.some((k) => k.includes(t) || t.includes(k)) && !named.some((n) => n.includes(t)) && !/^\d+$/.test(t),
+    (t) =>
+      !generic.has(t) && !keywords.some((k) => k.includes(t) || t.includes(k)) && !named.some((n) => n.includes(t)) && !/^\d+$/.test(t),
   );
   return {
     specific: [...new Set(specific.filter((t) => !Object.values(r.lexicon.synonyms).flat().includes(t) || zh.includes(t)))],

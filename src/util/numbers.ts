@@ -22,7 +22,7 @@ export function parseChineseNumeral(s: string): number | null {
       section += (digit < 0 ? 1 : digit) * (UNIT[ch] ?? 1);
       digit = -1;
     } else if (ch === "万" || ch === "亿") {
-      section += digit < 0 ? 0 : digit;
+      section += Math.max(digit, 0);
       total += (section === 0 ? 1 : section) * (ch === "万" ? 10_000 : 100_000_000);
       section = 0;
       digit = -1;
@@ -30,7 +30,7 @@ export function parseChineseNumeral(s: string): number | null {
       return null;
     }
   }
-  return total + section + (digit < 0 ? 0 : digit);
+  return total + section + Math.max(digit, 0);
 }
 
 const NUMBER_TOKEN = /(\d+(?:\.\d+)?)\s*(万|亿)?|([零〇一二两三四五六七八九十百千]+)(万|亿)?/g;
