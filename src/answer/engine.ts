@@ -169,6 +169,7 @@ export class Engine {
     const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
     const terms = [
       ...(content.length > 0 ? content : u.tokens).map((t) => ({ term: t, weight: 1 })),
+      ...u.bigrams.map((t) => ({ term: t, weight: 0.6 })),
       ...(intent?.clauseWords ?? []).map((t) => ({ term: t, weight: 0.3 })),
     ];
     const nextContext: ChatContext = {
@@ -248,7 +249,17 @@ export class Engine {
     const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, terms, u)] as const));
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
     // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.
-    const kept = targets.filter((t) => t.explicit || u.cross || (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore * 0.7);
+    const anyExplicit = targets.some((t) => t.explicit);
+    const structuredOf = new Map(targets.map((t) => [t, this.structured(intent, t)] as const));
+    const anyStructured = targets.some((t) => (structuredOf.get(t)?.lines.length ?? 0) > 0);
+    const kept = targets.filter(
+      (t) =>
+        t.explicit ||
+        u.cross ||
+        (!anyExplicit &&
+          (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore * 0.7 &&
+          (!anyStructured || (structuredOf.get(t)?.lines.length ?? 0) > 0)),
+    );
     const multi = kept.length > 1;
     for (const t of kept.slice(0, 4)) {
       const doc = t.document.doc;
@@ -259,7 +270,7 @@ export class Engine {
         section.push(warning);
         warned.add(doc.id);
       }
-      const structured = this.structured(intent, t);
+      const structured = structuredOf.get(t) ?? { lines: [], clauses: [] };
       if (structured.lines.length > 0) {
         section.push(...structured.lines.map((l) => (l.startsWith("《") || /^\d+\./.test(l) ? l : `· ${l}`)));
         for (const c of structured.clauses) cited.push({ document: t.document, clauseId: c });

@@ -19,6 +19,15 @@ interface IndexedClause {
   id: number;
   text: string;
   label: string;
+  /** The text again, indexed as character bigrams (typo tolerance). */
+  bigrams: string;
+}
+
+/** Chinese character bigrams of a text. */
+function bigramsOf(s: string): string[] {
+  const out: string[] = [];
+  for (const run of s.match(/[\u4e00-\u9fff]+/g) ?? []) for (let i = 0; i + 2 <= run.length; i++) out.push(run.slice(i, i + 2));
+  return out;
 }
 
 const PUNCT = /^[\p{P}\p{S}\s]+$/u;
@@ -29,20 +38,21 @@ export class ClauseIndex {
   private readonly clauses: { clause: Clause; document: LoadedDocument }[] = [];
 
   constructor(kb: KnowledgeBase, segmenter: Segmenter, stopwords: ReadonlySet<string>) {
-    const tokenize = (s: string) => segmenter.cutForSearch(s).filter((t) => t.trim() !== "" && !PUNCT.test(t));
+    const words = (s: string) => segmenter.cutForSearch(s).filter((t) => t.trim() !== "" && !PUNCT.test(t));
+    const tokenize = (s: string, field?: string) => (field === "bigrams" ? bigramsOf(s) : words(s));
     this.search = new MiniSearch<IndexedClause>({
-      fields: ["text", "label"],
+      fields: ["text", "label", "bigrams"],
       tokenize,
       processTerm: (t) => {
         const w = t.toLowerCase();
         return stopwords.has(w) ? null : w;
       },
-      searchOptions: { boost: { label: 0.5 }, bm25: { k: 1.2, b: 0.5, d: 0.5 } },
+      searchOptions: { boost: { label: 0.5, bigrams: 0.5 }, bm25: { k: 1.2, b: 0.5, d: 0.5 }, tokenize: words },
     });
     const docs: IndexedClause[] = [];
     for (const document of kb.documents) {
       for (const clause of document.clauses) {
-        docs.push({ id: this.clauses.length, text: clause.text, label: clause.label });
+        docs.push({ id: this.clauses.length, text: clause.text, label: clause.label, bigrams: clause.text });
         this.clauses.push({ clause, document });
       }
     }

@@ -17,6 +17,8 @@ export interface Understanding {
   lang: "zh" | "en";
   /** Content tokens for retrieval (stopwords removed, synonyms added). */
   tokens: string[];
+  /** Chinese character bigrams of the question, so a typo (任物) still meets 主要任务. */
+  bigrams: string[];
   intent: Intent | null;
   /** Intents ranked by keyword evidence, best first. */
   intents: { intent: Intent; score: number }[];
@@ -118,7 +120,10 @@ export function understand(raw: string, r: NluResources): Understanding {
     (t) =>
       !generic.has(t) && !keywords.some((k) => k.includes(t) || t.includes(k)) && !named.some((n) => n.includes(t)) && !/^\d+$/.test(t),
   );
+  const bigrams: string[] = [];
+  for (const run of zh.match(/[\u4e00-\u9fff]+/g) ?? []) for (let i = 0; i + 2 <= run.length; i++) bigrams.push(run.slice(i, i + 2));
   return {
+    bigrams: [...new Set(bigrams)].filter((b) => !tokens.includes(b)),
     specific: [...new Set(specific.filter((t) => !Object.values(r.lexicon.synonyms).flat().includes(t) || zh.includes(t)))],
     text,
     zh,
