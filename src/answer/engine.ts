@@ -4,6 +4,7 @@
  * citations. Ambiguous questions get `clarify`, unanswerable ones `no_answer`.
  */
 
+import Fuse from "fuse.js";
 import { type KnowledgeBase, type LoadedDocument, loadKnowledgeBase } from "../kb/load.js";
 import type { Clause, Program } from "../kb/schema.js";
 import { validityWarning } from "../kb/status.js";
@@ -42,6 +43,7 @@ export class Engine {
   private readonly nlu: NluResources;
   private readonly index: ClauseIndex;
   private readonly intents: Intent[];
+  private readonly commonPhrases = new Map<string, boolean>();
 
   private constructor(
     readonly kb: KnowledgeBase,
@@ -102,6 +104,7 @@ export class Engine {
     let choice: Choice | undefined;
     if (/^\s*\d+\s*$/.test(normalize(text)) && n >= 1 && n <= pending.choices.length) choice = pending.choices[n - 1];
     choice ??= pending.choices.find((c) => c.value === text.trim() || c.label === text.trim());
+    choice ??= matchChoice(normalize(text), pending.choices);
     if (!choice) return null;
     const program = this.kb.programs.find((p) => p.program.id === choice.value);
     const document = program?.document ?? this.kb.documents.find((d) => d.doc.id === choice.value);
@@ -391,7 +394,12 @@ export class Engine {
 
   /** A phrase written in the clauses of two or more documents (e.g. 高层次人才). */
   private isCommonPhrase(phrase: string): boolean {
-    return this.kb.documents.filter((d) => d.clauses.some((c) => c.text.includes(phrase))).length >= 2;
+    let common = this.commonPhrases.get(phrase);
+    if (common === undefined) {
+      common = this.kb.documents.filter((d) => d.clauses.some((c) => c.text.includes(phrase))).length >= 2;
+      this.commonPhrases.set(phrase, common);
+    }
+    return common;
   }
 
   private isProgramScoped(d: LoadedDocument, c: Clause): boolean {
@@ -519,6 +527,21 @@ export class Engine {
   private programById(id: string) {
     return this.kb.programs.find((p) => p.program.id === id);
   }
+}
+
+/**
+ * A short reply naming one of the offered choices loosely (卫生骨干, 玉溪那个):
+ * the only label containing it, else the best fuse.js match. Longer texts are
+ * new questions, not choices.
+ */
+function matchChoice(reply: string, choices: Choice[]): Choice | undefined {
+  const r = reply.replace(/[的那个吧呢吗。？?！!\s]/g, "");
+  if (r.length < 2 || r.length > 12) return undefined;
+  const containing = choices.filter((c) => c.label.includes(r));
+  if (containing.length === 1) return containing[0];
+  if (containing.length > 1) return undefined;
+  const best = new Fuse(choices, { keys: ["label"], includeScore: true, threshold: 0.4, ignoreLocation: true }).search(r)[0];
+  return best && (best.score ?? 1) <= 0.4 ? best.item : undefined;
 }
 
 function unique<T>(xs: T[]): T[] {

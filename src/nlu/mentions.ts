@@ -1,8 +1,7 @@
 /**
  * Detection of what a question is about: documents (by region name or alias),
- * programs (by title/alias, with fuse.js for typos), 领域 domains and tiers.
+ * programs (by title/alias, tolerating a one-character typo), 领域 domains and tiers.
  */
-import Fuse from "fuse.js";
 import type { KnowledgeBase } from "../kb/load.js";
 import type { Lexicon } from "./catalog.js";
 
@@ -28,7 +27,7 @@ const TIER_SHORT = (tier: string) => [tier, tier.replace(/^优秀/, "").replace(
 /** Index of every surface form that names something in the KB. */
 export class MentionIndex {
   private readonly entries: Entry[];
-  private fuse: Fuse<Entry> | null = null;
+  private fuzzyEntries: Entry[] | null = null;
 
   constructor(kb: KnowledgeBase, lexicon: Lexicon) {
     const entries: Entry[] = [];
@@ -65,8 +64,8 @@ export class MentionIndex {
 
   /**
    * Find mentions in a normalised question. Exact matches are taken longest
-   * first without overlap; when no program/document is found, fuse.js looks for
-   * near-misses of aliases of 4+ characters (typos such as 社会事业人财).
+   * first without overlap; when no program is found, near-misses of aliases
+   * are looked for (typos such as 社会事业人财).
    */
   find(q: string): Mention[] {
     const found: Mention[] = [];
@@ -88,7 +87,8 @@ export class MentionIndex {
           found.push({ kind: e.kind, ref: e.ref, surface: e.surface, score: 1 });
       }
     }
-    if (!found.some((m) => m.kind === "program" || m.kind === "document")) found.push(...this.fuzzy(q));
+    if (!found.some((m) => m.kind === "program"))
+      found.push(...this.fuzzy(q).filter((f) => !found.some((m) => m.kind === f.kind && m.ref === f.ref)));
     // "卫生领域" outweighs a bare domain word elsewhere in the sentence (继续教育 is not 教育领域).
     if (found.some((m) => m.kind === "domain" && m.surface.endsWith("领域"))) {
       return found.filter((m) => m.kind !== "domain" || m.surface.endsWith("领域"));
@@ -96,25 +96,29 @@ export class MentionIndex {
     return found;
   }
 
+  /**
+   * Near-misses of aliases of 4+ Chinese characters: a window of the question
+   * with the alias's length that differs in one character (同音字 typos such as
+   * 社会事业人财), or two for aliases of 8+ characters.
+   */
   private fuzzy(q: string): Mention[] {
     const cjk = q.replace(/[^\u4e00-\u9fff]/g, "");
     if (cjk.length < 4) return [];
-    this.fuse ??= new Fuse(
-      this.entries.filter((e) => (e.kind === "program" || e.kind === "document") && /^[\u4e00-\u9fff]{4,}$/.test(e.surface)),
-      { keys: ["surface"], includeScore: true, threshold: 0.25, ignoreLocation: true, minMatchCharLength: 3 },
+    this.fuzzyEntries ??= this.entries.filter(
+      (e) => (e.kind === "program" || e.kind === "document") && /^[\u4e00-\u9fff]{4,}$/.test(e.surface),
     );
     const out = new Map<string, Mention>();
-    for (let len = 4; len <= Math.min(10, cjk.length); len++) {
+    for (const e of this.fuzzyEntries) {
+      const len = e.surface.length;
+      const allowed = len >= 8 ? 2 : 1;
       for (let i = 0; i + len <= cjk.length; i++) {
-        const w = cjk.slice(i, i + len);
-        for (const r of this.fuse.search(w, { limit: 3 })) {
-          const score = 1 - (r.score ?? 1);
-          const lenRatio = Math.min(w.length, r.item.surface.length) / Math.max(w.length, r.item.surface.length);
-          if (score < 0.75 || lenRatio < 0.75) continue;
-          const key = `${r.item.kind}:${r.item.ref}`;
-          const prev = out.get(key);
-          if (!prev || prev.score < score) out.set(key, { kind: r.item.kind, ref: r.item.ref, surface: w, score });
-        }
+        let diff = 0;
+        for (let k = 0; k < len && diff <= allowed; k++) if (cjk[i + k] !== e.surface[k]) diff++;
+        if (diff === 0 || diff > allowed) continue;
+        const score = 1 - diff / len;
+        const key = `${e.kind}:${e.ref}`;
+        const prev = out.get(key);
+        if (!prev || prev.score < score) out.set(key, { kind: e.kind, ref: e.ref, surface: cjk.slice(i, i + len), score });
       }
     }
     return [...out.values()];
