@@ -263,6 +263,7 @@ export class Engine {
           (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore * 0.7 &&
           (!anyStructured || (structuredOf.get(t)?.lines.length ?? 0) > 0)),
     );
+    kept.sort((a, b) => Number(b.explicit) - Number(a.explicit) || (hitsOf.get(b)?.[0]?.score ?? 0) - (hitsOf.get(a)?.[0]?.score ?? 0));
     const multi = kept.length > 1;
     for (const t of kept.slice(0, 4)) {
       const doc = t.document.doc;
@@ -285,13 +286,7 @@ export class Engine {
       const hits = hitsOf.get(t) ?? [];
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
-      if (intent?.field === "funding" && u.asksAmount && !t.programs.some((p) => p.funding.some((f) => f.amountCNY))) {
-        const withMoney = quoted.some((h) => this.relevantSentences(h.clause.text, queryTerms).some((s) => MONEY.test(s)));
-        if (!withMoney) return this.noAmount(t, quoted[0], next);
-      } else if (u.asksAmount && structured.lines.length === 0) {
-        const withMoney = quoted.some((h) => this.relevantSentences(h.clause.text, queryTerms).some((s) => MONEY.test(s)));
-        if (!withMoney) return this.noAmount(t, quoted[0], next);
-      }
+      if (u.asksAmount && !this.amountStated(u, structured, quoted, queryTerms)) return this.noAmount(t, quoted[0], next, u.perMonth);
       for (const h of quoted) {
         section.push(
           `${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`,
@@ -386,6 +381,21 @@ export class Engine {
     return out;
   }
 
+  /**
+   * Whether the answer would state the amount asked for: among the structured
+   * lines and quoted sentences, those that best match the question's specific
+   * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
+   * written as monthly.
+   */
+  private amountStated(u: Understanding, structured: Rendered, quoted: Hit[], terms: string[]): boolean {
+    const focus = u.specific.filter((t) => t.length >= 2);
+    const candidates = [...structured.lines, ...quoted.flatMap((h) => this.relevantSentences(h.clause.text, terms))];
+    const overlap = (s: string) => focus.reduce((n, t) => n + (s.includes(t) ? t.length : 0), 0);
+    const best = Math.max(0, ...candidates.map(overlap));
+    const relevant = focus.length > 0 && best > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
+    return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)));
+  }
+
   private relevantSentences(text: string, terms: string[]): string[] {
     const scored = sentences(text).map((s) => ({ s, n: terms.reduce((k, t) => k + (t.length > 1 && s.includes(t) ? t.length : 0), 0) }));
     const max = Math.max(0, ...scored.map((x) => x.n));
@@ -431,7 +441,11 @@ export class Engine {
       }
       if (chosen.length === 0) chosen = all.length === 1 ? all : explicit.length > 0 ? explicit : all;
       if (explicit.length > 0 && docIds.length > 1) chosen = chosen.length > 0 ? chosen : explicit;
-      targets.push({ document, programs: chosen, explicit: explicit.length > 0 || domains.length > 0 || tiers.length > 0 });
+      targets.push({
+        document,
+        programs: chosen,
+        explicit: explicit.length > 0 || (hasDomains && (domains.length > 0 || tiers.length > 0)),
+      });
     }
     return targets;
   }
@@ -482,12 +496,13 @@ export class Engine {
     };
   }
 
-  private noAmount(t: Target, hit: Hit | undefined, next: ChatContext): Turn {
-    const where = hit ? `《${t.document.doc.title}》${hit.clause.label}提到了相关支持，但` : `《${t.document.doc.title}》`;
+  private noAmount(t: Target, hit: Hit | undefined, next: ChatContext, perMonth = false): Turn {
+    const where = hit ? `《${t.document.doc.title}》${hit.clause.label}提到了相关内容，但` : `《${t.document.doc.title}》`;
+    const what = perMonth ? "没有规定按月发放的金额" : "没有规定具体金额";
     return {
       answer: {
         status: "no_answer",
-        answer: `${where}文件没有规定具体金额，我不能替您估算。请咨询${whoToAsk(t.document)}。`,
+        answer: `${where}文件${what}，我不能替您估算。请咨询${whoToAsk(t.document)}。`,
         citations: hit ? this.citations([{ document: t.document, clauseId: hit.clause.id }]) : [],
         intent: "funding",
         programs: t.programs.map((p) => ({ id: p.id, title: p.title })),

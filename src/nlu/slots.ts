@@ -40,7 +40,7 @@ const TITLES: [RegExp, Slots["professionalTitle"]][] = [
  */
 export function extractSlots(q: string): Slots {
   const s: Slots = {};
-  const age = new RegExp(`${NUM}\\s*(?:周岁|岁)`).exec(q) ?? /(?:i am|i'm|aged?)\s*(\d+)/.exec(q);
+  const age = new RegExp(`${NUM}\\s*(?:周岁|岁)`).exec(q) ?? /(?:i am|i'm|aged?)\s*(\d+)/.exec(q) ?? /(\d+)[- ]years?[- ]old/.exec(q);
   if (age?.[1]) s.age = num(age[1]);
   const years = new RegExp(`(?:工作|干了|任职|教龄|工龄)[^\\d一二三四五六七八九十]{0,4}${NUM}\\s*年`).exec(q);
   if (years?.[1]) s.years = num(years[1]);

@@ -30,6 +30,8 @@ export interface Understanding {
   cross: boolean;
   /** The question asks for an amount of money. */
   asksAmount: boolean;
+  /** The amount asked for is monthly (每月、一个月、per month). */
+  perMonth: boolean;
   /** The question reads like a follow-up (那骨干呢？、需要什么学历？). */
   followUp: boolean;
   /** Content words beyond intent keywords, names and generic words: what makes the question specific. */
@@ -48,7 +50,7 @@ export interface NluResources {
 
 const PUNCT = /^[\p{P}\p{S}\s\d]+$/u;
 const AMOUNT =
-  /多少钱|多少元|多少万|金额|数额|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
+  /多少钱|多少元|多少万|金额|数额|(?:租金|房租|价格|工资|薪酬)(?:是|为|有)?多少|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
 const CROSS =
   /哪些领域|哪几个领域|哪个领域|各领域|各个领域|分别|都可以|都能|都是|都有|一样|相比|区别|不同点|哪些项目|哪几个项目|which domains|compare|both/;
 const FOLLOW_UP = /^(那|那么|那个|还有|另外|再问|呢|and |what about)/;
@@ -86,6 +88,12 @@ function scoreIntents(text: string, zh: string, lang: "zh" | "en", intents: Inte
     if (score > 0) ranked.push({ intent, score });
   }
   return ranked.sort((a, b) => b.score - a.score);
+}
+
+/** Two different names for documents (平顶山和郑州); one name shared by two documents (郑州) is one place. */
+function namesSeveralPlaces(mentions: Mention[]): boolean {
+  const docs = mentions.filter((m) => m.kind === "document");
+  return new Set(docs.map((m) => m.surface)).size > 1 && new Set(docs.map((m) => m.ref)).size > 1;
 }
 
 /**
@@ -134,8 +142,9 @@ export function understand(raw: string, r: NluResources): Understanding {
     mentions,
     slots: extractSlots(zh),
     foreignPlaces,
-    cross: CROSS.test(zh) || new Set(mentions.filter((m) => m.kind === "document").map((m) => m.ref)).size > 1,
+    cross: CROSS.test(zh) || namesSeveralPlaces(mentions),
     asksAmount: AMOUNT.test(zh) || AMOUNT.test(text),
+    perMonth: /每月|每个月|一个月|月均|按月|per month|monthly|a month/.test(zh),
     followUp: FOLLOW_UP.test(zh) || zh.replace(/[^\u4e00-\u9fff]/g, "").length <= 8,
   };
 }
