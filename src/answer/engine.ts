@@ -7,7 +7,7 @@
 import Fuse from "fuse.js";
 import { type KnowledgeBase, type LoadedDocument, loadKnowledgeBase } from "../kb/load.js";
 import type { Clause, Program } from "../kb/schema.js";
-import { validityWarning } from "../kb/status.js";
+import { statusLabel, validityWarning } from "../kb/status.js";
 import { type Intent, loadCatalog } from "../nlu/catalog.js";
 import { MentionIndex } from "../nlu/mentions.js";
 import { hasContent, normalize } from "../nlu/normalize.js";
@@ -15,7 +15,7 @@ import { createSegmenter } from "../nlu/segment.js";
 import { type NluResources, type Understanding, understand } from "../nlu/understand.js";
 import { defaultCacheDir } from "../util/cache.js";
 import { excerpt, MONEY, sentences } from "./excerpt.js";
-import { type Rendered, renderBasis, renderField, renderStatus, whoToAsk } from "./render.js";
+import { chineseDate, type Rendered, renderBasis, renderField, renderStatus, whoToAsk } from "./render.js";
 import { ClauseIndex, type Hit } from "./retrieve.js";
 import { checkSlots } from "./slots-check.js";
 import { type Answer, type ChatContext, type Choice, type Citation, EMPTY_CONTEXT } from "./types.js";
@@ -183,6 +183,7 @@ export class Engine {
       intent: intent?.id ?? null,
     };
 
+    if (targets.length === 0 && intent?.field === "status") return this.answerAllStatuses(nextContext);
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
 
     // One document with several programs that answer differently → clarify.
@@ -448,6 +449,25 @@ export class Engine {
       });
     }
     return targets;
+  }
+
+  /** Validity of every document (哪些政策已经过期了？). */
+  private answerAllStatuses(next: ChatContext): Turn {
+    const lines: string[] = ["各政策文件的效力如下："];
+    const cited: { document: LoadedDocument; clauseId: string }[] = [];
+    for (const d of this.kb.documents) {
+      const doc = d.doc;
+      lines.push(
+        `· 《${doc.title}》${doc.docNumber ? `（${doc.docNumber}）` : ""}，${chineseDate(doc.issueDate)}${doc.kind === "新闻报道" ? "报道" : "印发"}：${statusLabel(doc)}${doc.statusNote ? `（${doc.statusNote}）` : ""}`,
+      );
+      for (const s of doc.supersedes) lines.push(`  同时废止《${s.title}》${s.docNumber ? `（${s.docNumber}）` : ""}`);
+      cited.push({ document: d, clauseId: doc.issueDateClause }, { document: d, clauseId: doc.effective.clause });
+    }
+    const citations = this.citations(cited);
+    return {
+      answer: { status: "answered", answer: lines.join("\n"), citations, intent: "status", programs: [], confidence: 0.9 },
+      context: next,
+    };
   }
 
   private answerSuperseded(title: string, context: ChatContext): Turn {

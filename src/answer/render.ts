@@ -84,7 +84,7 @@ export function renderField(intent: Intent, program: Program): Rendered {
 /** Validity and issuing facts of a document (intent `status`). */
 export function renderStatus(doc: PolicyDocument): Rendered {
   const lines = [
-    `《${doc.title}》${doc.docNumber ? `（${doc.docNumber}）` : ""}由${doc.issuers.join("、")}于${chineseDate(doc.issueDate)}印发，状态：${statusLabel(doc)}。`,
+    `《${doc.title}》${doc.docNumber ? `（${doc.docNumber}）` : ""}由${doc.issuers.join("、")}于${chineseDate(doc.issueDate)}${doc.kind === "新闻报道" ? "报道" : "印发"}，状态：${statusLabel(doc)}。`,
     `施行：${doc.effective.text}${doc.statusNote ? `；${doc.statusNote}` : ""}。`,
   ];
   const clauses = [doc.issueDateClause, doc.effective.clause];

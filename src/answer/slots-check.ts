@@ -11,10 +11,17 @@ const SLOT_FIELDS: Partial<Record<Test["field"], keyof Slots>> = {
   degree: "degree",
   professionalTitle: "professionalTitle",
   yearsAtEmployer: "years",
+  teachingYears: "teachingYears",
   gender: "gender",
 };
 
-const SLOT_LABEL: Partial<Record<keyof Slots, string>> = { age: "年龄", degree: "学历", professionalTitle: "职称", years: "工作年限" };
+const SLOT_LABEL: Partial<Record<keyof Slots, string>> = {
+  age: "年龄",
+  degree: "学历",
+  professionalTitle: "职称",
+  years: "工作年限",
+  teachingYears: "教龄",
+};
 
 function testsOf(c: Criterion): Test[] {
   return c.test ? [c.test] : (c.anyOf ?? c.allOf ?? []);
@@ -37,7 +44,7 @@ export function checkSlots(program: Program, slots: Slots): string[] {
     const undecided = c.anyOf && !met && relevant.length < tests.length;
     const stated = relevant.map((t) => {
       const key = SLOT_FIELDS[t.field] as keyof Slots;
-      return `${SLOT_LABEL[key] ?? key}${slots[key]}${key === "age" ? "岁" : key === "years" ? "年" : ""}`;
+      return `${SLOT_LABEL[key] ?? key}${slots[key]}${key === "age" ? "岁" : key === "years" || key === "teachingYears" ? "年" : ""}`;
     });
     const verdict = met
       ? "符合"

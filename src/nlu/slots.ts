@@ -7,6 +7,7 @@ import { parseChineseNumeral } from "../util/numbers.js";
 export interface Slots {
   age?: number;
   years?: number;
+  teachingYears?: number;
   degree?: "高中及以下" | "大专" | "本科" | "硕士" | "博士";
   professionalTitle?: "无" | "初级" | "中级" | "副高级" | "正高级";
   talentClass?: string;
@@ -44,6 +45,8 @@ export function extractSlots(q: string): Slots {
   if (age?.[1]) s.age = num(age[1]);
   const years = new RegExp(`(?:工作|干了|任职|教龄|工龄)[^\\d一二三四五六七八九十]{0,4}${NUM}\\s*年`).exec(q);
   if (years?.[1]) s.years = num(years[1]);
+  const teaching = new RegExp(`(?:教了|教龄|从教)\\s*${NUM}\\s*年`).exec(q);
+  if (teaching?.[1]) s.teachingYears = num(teaching[1]);
   for (const [re, v] of DEGREES) {
     if (re.test(q)) {
       s.degree = v;

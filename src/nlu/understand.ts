@@ -59,7 +59,7 @@ function translateEnglish(text: string, english: Record<string, string>): string
   let out = ` ${text} `;
   const phrases = Object.keys(english).sort((a, b) => b.length - a.length);
   for (const p of phrases) {
-    const re = new RegExp(`(?<![a-z])${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z])`, "g");
+    const re = new RegExp(`(?<![a-z])${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:s|es)?(?![a-z])`, "g");
     out = out.replace(re, ` ${english[p]} `);
   }
   // Rejoin Chinese terms so aliases match: "郑州 社会事业 人才" → "郑州社会事业人才".
