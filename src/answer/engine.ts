@@ -13,7 +13,7 @@ import { MentionIndex } from "../nlu/mentions.js";
 import { hasContent, normalize } from "../nlu/normalize.js";
 import { createSegmenter } from "../nlu/segment.js";
 import { type NluResources, type Understanding, understand } from "../nlu/understand.js";
-import { defaultCacheDir } from "../util/cache.js";
+import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { excerpt, MONEY, sentences } from "./excerpt.js";
 import { chineseDate, type Rendered, renderBasis, renderField, renderStatus, whoToAsk } from "./render.js";
 import { ClauseIndex, type Hit } from "./retrieve.js";
@@ -50,7 +50,7 @@ export class Engine {
     policies: string,
     cacheDir: string,
   ) {
-    const { intents, lexicon } = loadCatalog(policies);
+    const { intents, lexicon } = loadCatalog(policies, cacheDir);
     this.intents = intents;
     const mentions = new MentionIndex(kb, lexicon);
     const corpus = [
@@ -61,7 +61,10 @@ export class Engine {
     ].join("\n");
     const segmenter = createSegmenter(corpus, mentions.surfaces(), cacheDir);
     this.nlu = { segmenter, mentions, intents, lexicon, corpus };
-    this.index = new ClauseIndex(kb, segmenter, new Set(lexicon.stopwords));
+    this.index = new ClauseIndex(kb, segmenter, new Set(lexicon.stopwords), {
+      dir: cacheDir,
+      key: cacheKey(corpus, mentions.surfaces().join("\n")),
+    });
   }
 
   /**

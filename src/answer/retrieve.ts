@@ -7,6 +7,7 @@ import MiniSearch from "minisearch";
 import type { KnowledgeBase, LoadedDocument } from "../kb/load.js";
 import type { Clause } from "../kb/schema.js";
 import type { Segmenter } from "../nlu/segment.js";
+import { readCache, writeCache } from "../util/cache.js";
 
 /** A clause found for a query, with its BM25 score. */
 export interface Hit {
@@ -37,18 +38,22 @@ export class ClauseIndex {
   private readonly search: MiniSearch<IndexedClause>;
   private readonly clauses: { clause: Clause; document: LoadedDocument }[] = [];
 
-  constructor(kb: KnowledgeBase, segmenter: Segmenter, stopwords: ReadonlySet<string>) {
+  /**
+   * @param cache when given, the built index is cached on disk under this key
+   *   (the key must change whenever the clauses or the tokenizer change)
+   */
+  constructor(kb: KnowledgeBase, segmenter: Segmenter, stopwords: ReadonlySet<string>, cache?: { dir: string; key: string }) {
     const words = (s: string) => segmenter.cutForSearch(s).filter((t) => t.trim() !== "" && !PUNCT.test(t));
     const tokenize = (s: string, field?: string) => (field === "bigrams" ? bigramsOf(s) : words(s));
-    this.search = new MiniSearch<IndexedClause>({
+    const options = {
       fields: ["text", "label", "bigrams"],
       tokenize,
-      processTerm: (t) => {
+      processTerm: (t: string) => {
         const w = t.toLowerCase();
         return stopwords.has(w) ? null : w;
       },
       searchOptions: { boost: { label: 0.5, bigrams: 0.5 }, bm25: { k: 1.2, b: 0.5, d: 0.5 }, tokenize: words },
-    });
+    };
     const docs: IndexedClause[] = [];
     for (const document of kb.documents) {
       for (const clause of document.clauses) {
@@ -56,7 +61,15 @@ export class ClauseIndex {
         this.clauses.push({ clause, document });
       }
     }
-    this.search.addAll(docs);
+    const name = cache ? `index-${cache.key}-${docs.length}.json` : "";
+    const cached = cache ? readCache(cache.dir, name) : null;
+    if (cached) {
+      this.search = MiniSearch.loadJSON<IndexedClause>(cached.toString("utf8"), options);
+    } else {
+      this.search = new MiniSearch<IndexedClause>(options);
+      this.search.addAll(docs);
+      if (cache) writeCache(cache.dir, name, JSON.stringify(this.search));
+    }
   }
 
   /**

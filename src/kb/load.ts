@@ -4,8 +4,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parse, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { cacheKey, readCache, writeCache } from "../util/cache.js";
+import { yaml } from "../util/yaml.js";
 import { KbError, type KbIssue } from "./errors.js";
 import { type Clause, PolicyDocument, type Program } from "./schema.js";
 import { parseSource, SourceError } from "./source.js";
@@ -66,11 +67,11 @@ export function loadKnowledgeBase(
     const rel = relative(process.cwd(), file) || file;
     const text = readFileSync(file, "utf8");
     // The YAML syntax tree (slower) is built only when line numbers are needed.
-    let tree: { ydoc: ReturnType<typeof parseDocument>; lines: LineCounter } | null = null;
+    let tree: { ydoc: Document.Parsed; lines: LineCounter } | null = null;
     const syntax = () => {
       if (!tree) {
-        const lines = new LineCounter();
-        tree = { ydoc: parseDocument(text, { lineCounter: lines }), lines };
+        const lines = new (yaml().LineCounter)();
+        tree = { ydoc: yaml().parseDocument(text, { lineCounter: lines }), lines };
       }
       return tree;
     };
@@ -88,7 +89,7 @@ export function loadKnowledgeBase(
       const cached = options.cacheDir ? readCache(options.cacheDir, cacheName) : null;
       if (cached) data = JSON.parse(cached.toString("utf8"));
       else {
-        data = parse(text);
+        data = yaml().parse(text);
         if (options.cacheDir) writeCache(options.cacheDir, cacheName, JSON.stringify(data));
       }
     } catch {

@@ -4,9 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { z } from "zod";
 import { BenefitType } from "../kb/schema.js";
+import { cacheKey, readCache, writeCache } from "../util/cache.js";
+import { yaml } from "../util/yaml.js";
 
 export const Intent = z.object({
   id: z.string().min(1),
@@ -34,12 +35,22 @@ export type Lexicon = z.infer<typeof Lexicon>;
 
 /**
  * Read and validate the catalog and lexicon from the policies folder.
+ * @param cacheDir when set, the parsed YAML is cached there as JSON (keyed by content hash)
  * @throws Error naming the file and every schema issue
  */
-export function loadCatalog(policiesDir: string): { intents: Intent[]; lexicon: Lexicon } {
+export function loadCatalog(policiesDir: string, cacheDir?: string): { intents: Intent[]; lexicon: Lexicon } {
   const read = <T>(name: string, schema: z.ZodType<T>): T => {
     const file = join(policiesDir, name);
-    const r = schema.safeParse(parse(readFileSync(file, "utf8")));
+    const text = readFileSync(file, "utf8");
+    const cacheName = `yaml-${cacheKey(text)}.json`;
+    const cached = cacheDir ? readCache(cacheDir, cacheName) : null;
+    let data: unknown;
+    if (cached) data = JSON.parse(cached.toString("utf8"));
+    else {
+      data = yaml().parse(text);
+      if (cacheDir) writeCache(cacheDir, cacheName, JSON.stringify(data));
+    }
+    const r = schema.safeParse(data);
     if (!r.success) throw new Error(`${file}: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     return r.data;
   };

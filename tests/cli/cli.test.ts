@@ -34,7 +34,12 @@ describe("policybot ask", () => {
     expect(Object.keys(a).sort()).toEqual(ANSWER_KEYS);
     expect(a.status).toBe("answered");
     expect(a.answer).toContain("20万");
-    expect(a.citations[0]).toEqual({ document: expect.any(String), docNumber: "郑人社规〔2024〕1号", clause: expect.any(String), text: expect.any(String) });
+    expect(a.citations[0]).toEqual({
+      document: expect.any(String),
+      docNumber: "郑人社规〔2024〕1号",
+      clause: expect.any(String),
+      text: expect.any(String),
+    });
     expect(typeof a.confidence).toBe("number");
   });
 
@@ -66,7 +71,10 @@ describe("policybot ask", () => {
   it("--stdin --json answers each line with one JSON line, in order", () => {
     const r = run(["ask", "--stdin", "--json"], { input: "郑州社会事业人才培养经费\n帮我写一首诗\n名师名医名家\n" });
     expect(r.code).toBe(0);
-    const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const out = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(out.map((a) => a.status)).toEqual(["answered", "no_answer", "answered"]);
     expect(out[0].answer).toContain("20万");
     expect(out[2].answer).toContain("废止");
@@ -75,7 +83,10 @@ describe("policybot ask", () => {
 
   it("--stdin answers an empty line with a no_answer line (keeps lines aligned)", () => {
     const r = run(["ask", "--stdin", "--json"], { input: "名师名医名家\n\n郑州社会事业人才培养经费\n" });
-    const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const out = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(out.map((a) => a.status)).toEqual(["answered", "no_answer", "answered"]);
   });
 

@@ -21,7 +21,10 @@ export default function setup(): void {
   const main = join(ROOT, "dist", "src", "cli", "main.js");
   if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(ROOT, "src"))) return;
   try {
-    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+      cwd: ROOT,
+      stdio: "pipe",
+    });
   } catch (e) {
     // tsc still emits on type errors; only a missing entry point is fatal.
     if (!existsSync(main)) throw e;

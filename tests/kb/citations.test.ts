@@ -80,9 +80,12 @@ function problems(d: LoadedDocument): string[] {
 const { kb } = loadKnowledgeBase(POLICIES);
 
 describe("every KB number has its clause", () => {
-  it.each(kb.documents.map((d) => [d.doc.id, d] as const))("%s: every clause reference resolves and every number is in its clause", (_id, d) => {
-    expect(problems(d)).toEqual([]);
-  });
+  it.each(kb.documents.map((d) => [d.doc.id, d] as const))(
+    "%s: every clause reference resolves and every number is in its clause",
+    (_id, d) => {
+      expect(problems(d)).toEqual([]);
+    },
+  );
 
   it("checks a meaningful number of facts (the walker is not vacuous)", () => {
     let facts = 0;

@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatIssue, KbError, type KbIssue } from "../../src/kb/errors.js";
@@ -58,7 +60,13 @@ const cases: Case[] = [
   // The key is missing, so the issue points at the start of the document mapping.
   { name: "missing-title", file: YAML, line: 2, path: "title", message: /expected string/ },
   { name: "bad-date", file: YAML, line: 9, path: "issueDate", message: /YYYY-MM-DD/ },
-  { name: "missing-clause", file: YAML, line: 41, path: "programs.0.duration.clause", message: /第九十九条.*不存在|第九十九条[\s\S]*does not exist/ },
+  {
+    name: "missing-clause",
+    file: YAML,
+    line: 41,
+    path: "programs.0.duration.clause",
+    message: /第九十九条.*不存在|第九十九条[\s\S]*does not exist/,
+  },
   { name: "invented-number", file: YAML, line: 27, path: "programs.0.funding.0.amountCNY", message: /300000.*第六条/ },
   { name: "invented-duration", file: YAML, line: 37, path: "programs.0.duration.value", message: /数字 5 .*第六条/ },
   { name: "duplicate-clause", file: SOURCE, line: 16, path: "", message: /第六条.*重复|duplicate clause id/ },
@@ -91,12 +99,21 @@ describe.each(cases)("invalid knowledge base: $name", ({ name, file, line, path,
 });
 
 describe("invalid knowledge base: yaml-syntax", () => {
+  // Built at run time: a YAML file that does not parse would break `biome check tests`.
   it("reports the YAML error with its line", () => {
-    const { issues } = loadKnowledgeBase(invalid("yaml-syntax"), { strict: false });
+    const dir = mkdtempSync(join(tmpdir(), "policybot-kb-yaml-"));
+    cpSync(join(FIXTURES, "kb-valid", "minimal"), dir, { recursive: true });
+    const file = join(dir, YAML);
+    const lines = readFileSync(file, "utf8").split("\n");
+    expect(lines[38]).toBe("      soft: true");
+    lines[38] = "     soft: true";
+    writeFileSync(file, lines.join("\n"));
+    const { issues } = loadKnowledgeBase(dir, { strict: false });
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]?.message).toMatch(/^YAML: /);
     expect(issues[0]?.line).toBe(39);
-    expect(() => loadKnowledgeBase(invalid("yaml-syntax"))).toThrow(KbError);
+    expect(issues[0]?.file).toMatch(/social-talent\.yaml$/);
+    expect(() => loadKnowledgeBase(dir)).toThrow(KbError);
   });
 });
 

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { KnowledgeBase } from "../../src/kb/load.js";
 import { type NluResources, type Understanding, understand } from "../../src/nlu/understand.js";
 import { buildNlu } from "../helpers/nlu.js";
 
 let nlu: NluResources;
+let kb: KnowledgeBase;
 beforeAll(() => {
-  nlu = buildNlu().nlu;
+  ({ nlu, kb } = buildNlu());
 });
 
 const u = (q: string): Understanding => understand(q, nlu);
@@ -54,11 +56,7 @@ describe("mentions", () => {
     expect(refs(u("青年人材落户怎么办理"), "program")).toContain("zz-youth-talent");
   });
 
-  // BUG (src/nlu/mentions.ts fuzzy): fuse.search(w, { limit: 3 }) returns ties in index order, and the
-  // index is sorted longest-first, so for 社会事业人财 the three results are the long titles
-  // (郑州市社会事业人才培养专项实施细则 …), all rejected by the length-ratio check; the 6-character
-  // alias 社会事业人才 never gets a chance. The documented example typo is therefore not recognised.
-  it.fails("recognises the documented typo 社会事业人财 (known bug: fuzzy limit 3 + longest-first ties)", () => {
+  it("recognises the documented typo 社会事业人财", () => {
     expect(refs(u("社会事业人财的经费有多少"), "program")).toContain("zz-social-talent");
   });
 
@@ -71,6 +69,8 @@ describe("mentions", () => {
 
   it("resolves a compact Wuqing name to its domain × tier program", () => {
     expect(refs(u("武清卫生骨干"), "program")).toEqual(["wq-health-backbone"]);
+    const program = kb.programs.find((p) => p.program.id === "wq-health-backbone")?.program;
+    expect(program).toMatchObject({ domain: "卫生", tier: "骨干人才" });
     expect(refs(u("武清卫生拔尖人才的申报条件"), "program")).toEqual(["wq-health-top"]);
   });
 
