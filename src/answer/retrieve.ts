@@ -32,6 +32,8 @@ function bigramsOf(s: string): string[] {
 }
 
 const PUNCT = /^[\p{P}\p{S}\s]+$/u;
+/** Bump when the indexed fields or the tokenizer change, so cached indexes are rebuilt. */
+const INDEX_FORMAT = 2;
 
 /** The clause index. Build once per knowledge base (a few ms for the bundled KB). */
 export class ClauseIndex {
@@ -61,7 +63,7 @@ export class ClauseIndex {
         this.clauses.push({ clause, document });
       }
     }
-    const name = cache ? `index-${cache.key}-${docs.length}.json` : "";
+    const name = cache ? `index-v${INDEX_FORMAT}-${cache.key}-${docs.length}.json` : "";
     const cached = cache ? readCache(cache.dir, name) : null;
     if (cached) {
       this.search = MiniSearch.loadJSON<IndexedClause>(cached.toString("utf8"), options);

@@ -36,7 +36,7 @@ function fullDictPath(): string {
 }
 
 function trimmedDictionary(corpus: string, cacheDir: string): Buffer {
-  const name = `jieba-${cacheKey(corpus)}.txt`;
+  const name = `jieba-${cacheKey(corpus, String(FREQUENT), String(PLACE_MIN_FREQ))}.txt`;
   const cached = readCache(cacheDir, name);
   if (cached) return cached;
   const keep: string[] = [];
