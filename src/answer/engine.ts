@@ -178,11 +178,13 @@ export class Engine {
       ...u.bigrams.map((t) => ({ term: t, weight: 0.6 })),
       ...(intent?.clauseWords ?? []).map((t) => ({ term: t, weight: 0.3 })),
     ];
+    const single = targets.flatMap((t) => (t.programs.length === 1 && t.programs[0] ? [t.programs[0]] : []));
     const nextContext: ChatContext = {
       documents: targets.map((t) => t.document.doc.id),
-      programs: targets.flatMap((t) => (t.programs.length === 1 ? [t.programs[0]?.id ?? ""] : [])).filter(Boolean),
-      domains,
-      tiers,
+      programs: single.map((p) => p.id),
+      // Remember the 领域/层次 of the program under discussion, so 那骨干呢？ keeps 卫生.
+      domains: domains.length > 0 ? domains : unique(single.map((p) => p.domain ?? "").filter(Boolean)),
+      tiers: tiers.length > 0 ? tiers : unique(single.map((p) => p.tier ?? "").filter(Boolean)),
       intent: intent?.id ?? null,
     };
 
@@ -190,10 +192,10 @@ export class Engine {
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
 
     // One document with several programs that answer differently → clarify.
-    if (targets.length === 1 && intent?.perProgram && !u.cross && u.specific.length === 0) {
+    if (targets.length === 1 && intent?.perProgram && !u.cross && u.specific.length === 0 && !forceContext) {
       const t = targets[0] as Target;
       if (t.programs.length > 1) {
-        const rendered = t.programs.map((p) => renderField(intent, p).lines.join("\n"));
+        const rendered = t.programs.map((p) => renderField(intent, p, u.aspects).lines.join("\n"));
         if (new Set(rendered).size > 1 && rendered.some((r) => r !== "")) {
           return this.clarify(
             question,
@@ -257,7 +259,7 @@ export class Engine {
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
     // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.
     const anyExplicit = targets.some((t) => t.explicit);
-    const structuredOf = new Map(targets.map((t) => [t, this.structured(intent, t)] as const));
+    const structuredOf = new Map(targets.map((t) => [t, this.structured(intent, t, u)] as const));
     const anyStructured = targets.some((t) => (structuredOf.get(t)?.lines.length ?? 0) > 0);
     const kept = targets.filter(
       (t) =>
@@ -287,7 +289,10 @@ export class Engine {
         const check = checkSlots(t.programs[0], u.slots);
         if (check.length > 0) section.push(...check);
       }
-      const hits = hitsOf.get(t) ?? [];
+      const preferred = new Set(structured.clauses);
+      const hits = [...(hitsOf.get(t) ?? [])]
+        .map((h) => (preferred.has(h.clause.id) ? { ...h, score: h.score * 2 } : h))
+        .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
       if (u.asksAmount && !this.amountStated(u, structured, quoted, queryTerms)) return this.noAmount(t, quoted[0], next, u.perMonth);
@@ -333,7 +338,7 @@ export class Engine {
     return intent ? `${name}｜${intent.label}：` : `${name}：`;
   }
 
-  private structured(intent: Intent | null, t: Target): Rendered {
+  private structured(intent: Intent | null, t: Target, u: Understanding): Rendered {
     if (!intent) return { lines: [], clauses: [] };
     if (intent.field === "status") return renderStatus(t.document.doc);
     if (intent.field === "basis") return renderBasis(t.document.doc);
@@ -341,7 +346,7 @@ export class Engine {
     // Group programs whose rendering is the same (e.g. every domain's 拔尖人才 gets 1万元).
     const groups = new Map<string, { programs: Program[]; rendered: Rendered }>();
     for (const p of t.programs) {
-      const r = renderField(intent, p);
+      const r = renderField(intent, p, u.aspects);
       if (r.lines.length === 0) continue;
       const key = r.lines.join("\n");
       const g = groups.get(key) ?? { programs: [], rendered: r };
@@ -363,10 +368,19 @@ export class Engine {
     const prefixes = t.programs.flatMap((p) => p.scope);
     const inScope = (c: Clause) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
     const numbers = (u.zh.match(/\d+/g) ?? []).filter((n) => n.length >= 2);
+    // With one program in view, a clause about its own tier beats one about another tier (拔尖 vs 骨干).
+    const tier = t.programs.length === 1 ? t.programs[0]?.tier : undefined;
+    const otherTiers = tier ? unique(t.document.doc.programs.map((p) => p.tier ?? "").filter((x) => x && x !== tier)) : [];
+    const tierWeight = (c: Clause) => {
+      if (!tier) return 1;
+      const about = `${c.label}${c.text.slice(0, 40)}`;
+      if (about.includes(tier)) return 1.5;
+      return otherTiers.some((o) => about.includes(o)) ? 0.5 : 1;
+    };
     return this.index.query(
       terms,
       (c, d) => d.doc.id === t.document.doc.id && (inScope(c) || !this.isProgramScoped(d, c)),
-      (c) => (inScope(c) ? 1.5 : 1) * (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1),
+      (c) => (inScope(c) ? 1.5 : 1) * tierWeight(c) * (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1),
     );
   }
 

@@ -25,8 +25,21 @@ function yuan(n: number): string {
   return n >= 10_000 && n % 10_000 === 0 ? `${n / 10_000}万元` : `${n}元`;
 }
 
-/** Lines for a program field named by an intent. Empty when the KB has nothing for it. */
-export function renderField(intent: Intent, program: Program): Rendered {
+/** An aspect of eligibility a question singles out (学历, 年龄 …): criteria fields and words. */
+export interface Aspect {
+  fields: string[];
+  text: string[];
+}
+
+function criterionFields(c: Criterion): string[] {
+  return [c.test, ...(c.anyOf ?? []), ...(c.allOf ?? [])].flatMap((t) => (t ? [t.field] : []));
+}
+
+/**
+ * Lines for a program field named by an intent. Empty when the KB has nothing for it.
+ * @param aspects for criteria: keep only those about these aspects (all when none match)
+ */
+export function renderField(intent: Intent, program: Program, aspects: Aspect[] = []): Rendered {
   const lines: string[] = [];
   const clauses: string[] = [];
   const add = (line: string, clause: string) => {
@@ -44,9 +57,14 @@ export function renderField(intent: Intent, program: Program): Rendered {
         add(line, f.clause);
       }
       break;
-    case "criteria":
-      for (const c of [...program.criteria, ...program.exclusions]) add(`${c.text}${STRENGTH[c.strength]}`, c.clause);
+    case "criteria": {
+      const all = [...program.criteria, ...program.exclusions];
+      const about = (c: Criterion) =>
+        aspects.some((a) => criterionFields(c).some((f) => a.fields.includes(f)) || a.text.some((w) => c.text.includes(w)));
+      const focused = aspects.length > 0 ? all.filter(about) : all;
+      for (const c of focused.length > 0 ? focused : all) add(`${c.text}${STRENGTH[c.strength]}`, c.clause);
       break;
+    }
     case "procedure":
       program.procedure.forEach((s, i) => {
         add(`${i + 1}. ${s.name}${s.by ? `（${s.by}）` : ""}：${s.text}`, s.clause);

@@ -111,7 +111,7 @@ export function loadKnowledgeBase(
     try {
       clauses = parseSource(readFileSync(sourceFile, "utf8"), doc.id, relative(process.cwd(), sourceFile));
     } catch (e) {
-      if (e instanceof SourceError) issues.push({ file: e.file, line: e.line, path: "", message: e.message.replace(/^.*?: \d+: /, "") });
+      if (e instanceof SourceError) issues.push({ file: e.file, line: e.line, path: "", message: e.detail });
       else
         issues.push({
           file: rel,

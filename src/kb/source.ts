@@ -39,9 +39,10 @@ export class SourceError extends Error {
   constructor(
     readonly file: string,
     readonly line: number,
-    message: string,
+    /** The problem without the location. */
+    readonly detail: string,
   ) {
-    super(`${file}:${line}: ${message}`);
+    super(`${file}:${line}: ${detail}`);
     this.name = "SourceError";
   }
 }

@@ -30,6 +30,9 @@ export const Lexicon = z.object({
   stopwords: z.array(z.string()).default([]),
   domains: z.record(z.string(), z.array(z.string())).default({}),
   generic: z.array(z.string()).default([]),
+  criteriaAspects: z
+    .record(z.string(), z.object({ words: z.array(z.string()), fields: z.array(z.string()), text: z.array(z.string()) }))
+    .default({}),
 });
 export type Lexicon = z.infer<typeof Lexicon>;
 

@@ -61,7 +61,9 @@ export function extractSlots(q: string): Slots {
   }
   const cls = /([a-d])\s*类/i.exec(q);
   if (cls?.[1]) s.talentClass = cls[1].toUpperCase();
-  if (/女/.test(q)) s.gender = "女";
-  else if (/男/.test(q)) s.gender = "男";
+  // 子女、儿女、妇女 name other people, not the speaker.
+  const self = q.replace(/子女|儿女|妇女|男女/g, "");
+  if (/女/.test(self)) s.gender = "女";
+  else if (/男/.test(self)) s.gender = "男";
   return s;
 }

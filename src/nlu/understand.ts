@@ -36,6 +36,8 @@ export interface Understanding {
   followUp: boolean;
   /** Content words beyond intent keywords, names and generic words: what makes the question specific. */
   specific: string[];
+  /** Eligibility aspects the question singles out (学历, 年龄 …), from the lexicon. */
+  aspects: { fields: string[]; text: string[] }[];
 }
 
 /** Inputs the understanding step needs, built once per knowledge base. */
@@ -82,7 +84,7 @@ function scoreIntents(text: string, zh: string, lang: "zh" | "en", intents: Inte
       const at = zh.lastIndexOf(k);
       if (at >= 0) score += k.length * (1 + (0.5 * (at + k.length)) / (zh.length + 1));
     }
-    if (lang === "en") {
+    if (/[a-z]{3,}/.test(text)) {
       for (const k of intent.keywordsEn) if (new RegExp(`(?<![a-z])${k}(?![a-z])`).test(text)) score += 2 * k.split(" ").length;
     }
     if (score > 0) ranked.push({ intent, score });
@@ -130,7 +132,11 @@ export function understand(raw: string, r: NluResources): Understanding {
   );
   const bigrams: string[] = [];
   for (const run of zh.match(/[\u4e00-\u9fff]+/g) ?? []) for (let i = 0; i + 2 <= run.length; i++) bigrams.push(run.slice(i, i + 2));
+  const aspects = Object.values(r.lexicon.criteriaAspects).filter((a) =>
+    a.words.some((w) => (/^[a-z]/.test(w) ? new RegExp(`\\b${w}\\b`).test(text) : zh.includes(w))),
+  );
   return {
+    aspects,
     bigrams: [...new Set(bigrams)].filter((b) => !tokens.includes(b)),
     specific: [...new Set(specific.filter((t) => !Object.values(r.lexicon.synonyms).flat().includes(t) || zh.includes(t)))],
     text,

@@ -149,7 +149,7 @@ describe("multi-turn follow-ups", () => {
   // BUG (src/answer/engine.ts answer()): when the program is named directly (武清卫生拔尖人才), the next
   // context keeps domains = [] (only domain *mentions* are remembered, not the resolved program's domain),
   // so 那骨干呢？ narrows by tier only and asks to choose among all 9 backbone programs.
-  it.fails("武清卫生拔尖人才的申报条件 → 那骨干呢？ answers about 卫生 骨干人才 (known bug: clarify over 9 domains)", () => {
+  it("武清卫生拔尖人才的申报条件 → 那骨干呢？ answers about 卫生 骨干人才 (known bug: clarify over 9 domains)", () => {
     const [first, second] = converse("武清卫生拔尖人才的申报条件", "那骨干呢？");
     expect(first?.answer.programs[0]?.id).toBe("wq-health-top");
     expect(second?.answer.status).toBe("answered");
@@ -159,7 +159,7 @@ describe("multi-turn follow-ups", () => {
 
   // BUG (src/answer/engine.ts compose/pickQuotes): the reply about 拔尖人才 quotes and cites the 骨干人才 clause
   // (卫生/三、2) as its 原文, because BM25 ranks that clause above 卫生/三、1 and both are in the 卫生/ scope.
-  it.fails("武清卫生拔尖人才的申报条件 quotes the 拔尖人才 clause, not the 骨干人才 one (known bug)", () => {
+  it("武清卫生拔尖人才的申报条件 quotes the 拔尖人才 clause, not the 骨干人才 one (known bug)", () => {
     const a = ask("武清卫生拔尖人才的申报条件");
     expect(a.programs.map((p) => p.id)).toEqual(["wq-health-top"]);
     expect(a.answer).toMatch(/原文（[^）]*（拔尖人才）/);
@@ -195,7 +195,7 @@ describe("validity and superseded documents", () => {
   // BUG (src/nlu/understand.ts scoreIntents): English intent keywords are only scored when lang === "en";
   // "玉溪 对口培养 still valid?" counts as zh (10 letters ≤ 2 × 4 CJK), so "valid" is ignored, intent is
   // null and the reply quotes the notice and the title instead of the issue date and effective period.
-  it.fails("mixed-language validity question gets the status intent (known bug)", () => {
+  it("mixed-language validity question gets the status intent (known bug)", () => {
     expect(ask("玉溪 对口培养 still valid?").intent).toBe("status");
   });
 

@@ -121,7 +121,7 @@ describe("issue messages", () => {
   // BUG (src/kb/load.ts): a SourceError message is `file:16: text`, but load.ts strips the prefix with
   // /^.*?: \d+: / (expects a space after the first colon), so the prefix stays and `kb check` prints
   // `…txt:16: …txt:16: 条款 id「第六条」重复`.
-  it.fails("does not repeat file:line inside the message of a source-file issue (known bug)", () => {
+  it("does not repeat file:line inside the message of a source-file issue (known bug)", () => {
     const { issues } = loadKnowledgeBase(invalid("duplicate-clause"), { strict: false });
     expect(issues[0]?.message).not.toContain(SOURCE);
   });
