@@ -44,6 +44,7 @@ export class Engine {
   private readonly index: ClauseIndex;
   private readonly intents: Intent[];
   private readonly commonPhrases = new Map<string, boolean>();
+  private readonly programScoped = new Map<string, boolean>();
 
   private constructor(
     readonly kb: KnowledgeBase,
@@ -175,7 +176,7 @@ export class Engine {
     const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
     const terms = [
       ...(content.length > 0 ? content : u.tokens).map((t) => ({ term: t, weight: 1 })),
-      ...u.bigrams.map((t) => ({ term: t, weight: 0.6 })),
+      ...u.bigrams.map((t) => ({ term: t, weight: 0.6, bigram: true })),
       ...(intent?.clauseWords ?? []).map((t) => ({ term: t, weight: 0.3 })),
     ];
     const single = targets.flatMap((t) => (t.programs.length === 1 && t.programs[0] ? [t.programs[0]] : []));
@@ -431,7 +432,13 @@ export class Engine {
   }
 
   private isProgramScoped(d: LoadedDocument, c: Clause): boolean {
-    return d.doc.programs.some((p) => p.scope.some((s) => c.id.startsWith(s)));
+    const key = `${d.doc.id}#${c.id}`;
+    let scoped = this.programScoped.get(key);
+    if (scoped === undefined) {
+      scoped = d.doc.programs.some((p) => p.scope.some((s) => c.id.startsWith(s)));
+      this.programScoped.set(key, scoped);
+    }
+    return scoped;
   }
 
   private programsOfClause(d: LoadedDocument, c: Clause): Program[] {

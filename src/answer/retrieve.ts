@@ -76,36 +76,62 @@ export class ClauseIndex {
 
   /**
    * Rank clauses for weighted query terms.
-   * @param terms query terms with weights (1 = a word of the question)
+   * @param terms query terms with weights (1 = a word of the question); `bigram`
+   *   terms are character bigrams and search only the bigram field
    * @param accept optional filter on candidate clauses
    * @param boost optional multiplier per clause (program scope, intent)
    * @returns hits, best first
    */
   query(
-    terms: { term: string; weight: number }[],
+    terms: { term: string; weight: number; bigram?: boolean }[],
     accept?: (c: Clause, d: LoadedDocument) => boolean,
     boost?: (c: Clause, d: LoadedDocument) => number,
   ): Hit[] {
     if (terms.length === 0) return [];
     const weight = new Map<string, number>();
+    const boosts = new Map<number, number>();
+    const accepted = new Map<number, boolean>();
+    const bigramTerms = new Set(terms.filter((t) => t.bigram).map((t) => t.term.toLowerCase()));
     for (const t of terms) {
       const k = t.term.toLowerCase();
       weight.set(k, Math.max(weight.get(k) ?? 0, t.weight));
     }
+    // Character bigrams only search the bigram field; words search the text and label.
+    const words = [...weight.keys()].filter((k) => !bigramTerms.has(k));
+    const grams = [...weight.keys()].filter((k) => bigramTerms.has(k));
     const results = this.search.search(
-      { combineWith: "OR", queries: [...weight.keys()] },
+      {
+        combineWith: "OR",
+        queries: [
+          { queries: words, fields: ["text", "label"], combineWith: "OR" as const },
+          ...(grams.length > 0 ? [{ queries: grams, fields: ["bigrams"], combineWith: "OR" as const }] : []),
+        ],
+      },
       {
         filter: accept
           ? (r) => {
-              const c = this.clauses[r.id as number];
-              return c !== undefined && accept(c.clause, c.document);
+              let ok = accepted.get(r.id as number);
+              if (ok === undefined) {
+                const c = this.clauses[r.id as number];
+                ok = c !== undefined && accept(c.clause, c.document);
+                accepted.set(r.id as number, ok);
+              }
+              return ok;
             }
           : undefined,
         boostTerm: (term) => weight.get(term) ?? 1,
+        // Terms arrive already segmented: do not run jieba on them again.
+        tokenize: (s: string) => [s],
+        // MiniSearch calls this once per (clause, term): remember each clause's boost.
         boostDocument: boost
           ? (id) => {
-              const c = this.clauses[id as number];
-              return c ? boost(c.clause, c.document) : 1;
+              let b = boosts.get(id as number);
+              if (b === undefined) {
+                const c = this.clauses[id as number];
+                b = c ? boost(c.clause, c.document) : 1;
+                boosts.set(id as number, b);
+              }
+              return b;
             }
           : undefined,
       },

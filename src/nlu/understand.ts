@@ -57,13 +57,32 @@ const CROSS =
   /哪些领域|哪几个领域|哪个领域|各领域|各个领域|分别|都可以|都能|都是|都有|一样|相比|区别|不同点|哪些项目|哪几个项目|which domains|compare|both/;
 const FOLLOW_UP = /^(那|那么|那个|还有|另外|再问|呢|and |what about)/;
 
+const glossaryCache = new WeakMap<Record<string, string>, { re: RegExp; zh: string }[]>();
+const expansionCache = new WeakMap<Lexicon, Set<string>>();
+
+/** Every word that synonyms add to a query (computed once per lexicon). */
+function expansionWords(lexicon: Lexicon): Set<string> {
+  let set = expansionCache.get(lexicon);
+  if (!set) {
+    set = new Set(Object.values(lexicon.synonyms).flat());
+    expansionCache.set(lexicon, set);
+  }
+  return set;
+}
+
 function translateEnglish(text: string, english: Record<string, string>): string {
   let out = ` ${text} `;
-  const phrases = Object.keys(english).sort((a, b) => b.length - a.length);
-  for (const p of phrases) {
-    const re = new RegExp(`(?<![a-z])${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:s|es)?(?![a-z])`, "g");
-    out = out.replace(re, ` ${english[p]} `);
+  let rules = glossaryCache.get(english);
+  if (!rules) {
+    rules = Object.keys(english)
+      .sort((a, b) => b.length - a.length)
+      .map((p) => ({
+        re: new RegExp(`(?<![a-z])${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:s|es)?(?![a-z])`, "g"),
+        zh: english[p] ?? "",
+      }));
+    glossaryCache.set(english, rules);
   }
+  for (const { re, zh } of rules) out = out.replace(re, ` ${zh} `);
   // Rejoin Chinese terms so aliases match: "郑州 社会事业 人才" → "郑州社会事业人才".
   return out
     .replace(/\s+/g, " ")
@@ -138,7 +157,7 @@ export function understand(raw: string, r: NluResources): Understanding {
   return {
     aspects,
     bigrams: [...new Set(bigrams)].filter((b) => !tokens.includes(b)),
-    specific: [...new Set(specific.filter((t) => !Object.values(r.lexicon.synonyms).flat().includes(t) || zh.includes(t)))],
+    specific: [...new Set(specific.filter((t) => !expansionWords(r.lexicon).has(t) || zh.includes(t)))],
     text,
     zh,
     lang,
