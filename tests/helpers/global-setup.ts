@@ -18,7 +18,7 @@ function newestMtime(dir: string): number {
 }
 
 export default function setup(): void {
-  const main = join(ROOT, "dist", "src", "cli", "main.js");
+  const main = join(ROOT, "dist", "cli", "main.js");
   if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(ROOT, "src"))) return;
   try {
     execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
@@ -26,7 +26,8 @@ export default function setup(): void {
       stdio: "pipe",
     });
   } catch (e) {
-    // tsc still emits on type errors; only a missing entry point is fatal.
-    if (!existsSync(main)) throw e;
+    // tsc still emits on type errors; the bundle below is what the CLI runs.
+    if (!existsSync(join(ROOT, "dist", "src", "cli", "main.js"))) throw e;
   }
+  execFileSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT, stdio: "pipe" });
 }
