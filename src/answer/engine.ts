@@ -45,6 +45,7 @@ export class Engine {
   private readonly intents: Intent[];
   private readonly commonPhrases = new Map<string, boolean>();
   private readonly programScoped = new Map<string, boolean>();
+  private readonly programClauses = new Map<string, Set<string>>();
 
   private constructor(
     readonly kb: KnowledgeBase,
@@ -196,15 +197,13 @@ export class Engine {
     if (targets.length === 1 && intent?.perProgram && !u.cross && u.specific.length === 0 && !forceContext) {
       const t = targets[0] as Target;
       if (t.programs.length > 1) {
-        const rendered = t.programs.map((p) => renderField(intent, p, u.aspects).lines.join("\n"));
-        if (new Set(rendered).size > 1 && rendered.some((r) => r !== "")) {
-          return this.clarify(
-            question,
-            intent,
-            t.programs.map((p) => ({ label: p.title, value: p.id })),
-            t.document,
-            nextContext,
-          );
+        const rendered = t.programs.map((p) => renderField(intent, p, u.aspects).lines);
+        // Programs that mostly agree (a domain's 拔尖/骨干 share most measures) are answered side by side.
+        const sets = rendered.map((r) => new Set(r));
+        const union = new Set(rendered.flat());
+        const shared = [...union].filter((l) => sets.every((set) => set.has(l))).length;
+        if (union.size > 0 && shared / union.size < 0.6) {
+          return this.clarify(question, intent, t.programs.map((p) => ({ label: p.title, value: p.id })), t.document, nextContext);
         }
       }
     }
@@ -281,7 +280,19 @@ export class Engine {
         section.push(warning);
         warned.add(doc.id);
       }
-      const structured = structuredOf.get(t) ?? { lines: [], clauses: [] };
+      let structured = structuredOf.get(t) ?? { lines: [], clauses: [] };
+      // Several programs in view and a specific question: keep only the programs whose
+      // values cite the best-matching clause (平顶山's 9 programs, one of them relevant).
+      const bestHit = hitsOf.get(t)?.[0];
+      if (t.programs.length > 1 && bestHit && u.specific.length > 0) {
+        const citing = t.programs.filter((p) => this.citedClauses(p).has(bestHit.clause.id));
+        structured =
+          citing.length > 0 && citing.length < t.programs.length
+            ? this.structured(intent, { ...t, programs: citing }, u)
+            : citing.length === 0
+              ? { lines: [], clauses: [] }
+              : structured;
+      }
       if (structured.lines.length > 0) {
         section.push(...structured.lines.map((l) => (l.startsWith("《") || /^\d+\./.test(l) ? l : `· ${l}`)));
         for (const c of structured.clauses) cited.push({ document: t.document, clauseId: c });
@@ -335,7 +346,13 @@ export class Engine {
   private intro(intent: Intent | null, targets: Target[]): string {
     if (targets.length !== 1) return intent ? `关于“${intent.label}”，各项目规定如下：` : "";
     const t = targets[0] as Target;
-    const name = t.programs.length === 1 ? t.programs[0]?.title : t.document.doc.shortTitle;
+    const domains = unique(t.programs.map((p) => p.domain ?? ""));
+    const name =
+      t.programs.length === 1
+        ? t.programs[0]?.title
+        : domains.length === 1 && domains[0]
+          ? `${t.document.doc.shortTitle} ${domains[0]}领域`
+          : t.document.doc.shortTitle;
     return intent ? `${name}｜${intent.label}：` : `${name}：`;
   }
 
@@ -421,11 +438,34 @@ export class Engine {
     return scored.filter((x) => x.n > 0 && x.n >= max * 0.6).map((x) => x.s);
   }
 
+  /** Every clause id a program's values cite. */
+  private citedClauses(p: Program): Set<string> {
+    let ids = this.programClauses.get(p.id);
+    if (!ids) {
+      const found = new Set<string>();
+      const walk = (v: unknown) => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === "object") {
+          for (const [k, x] of Object.entries(v)) {
+            if (k === "clause" && typeof x === "string") found.add(x);
+            else walk(x);
+          }
+        }
+      };
+      walk(p);
+      ids = found;
+      this.programClauses.set(p.id, ids);
+    }
+    return ids;
+  }
+
   /** A phrase written in the clauses of two or more documents (e.g. 高层次人才). */
   private isCommonPhrase(phrase: string): boolean {
     let common = this.commonPhrases.get(phrase);
     if (common === undefined) {
-      common = this.kb.documents.filter((d) => d.clauses.some((c) => c.text.includes(phrase))).length >= 2;
+      const flat = (s: string) => s.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+      const p = flat(phrase);
+      common = this.kb.documents.filter((d) => d.clauses.some((c) => flat(c.text).includes(p))).length >= 2;
       this.commonPhrases.set(phrase, common);
     }
     return common;
