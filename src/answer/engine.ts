@@ -203,7 +203,13 @@ export class Engine {
         const union = new Set(rendered.flat());
         const shared = [...union].filter((l) => sets.every((set) => set.has(l))).length;
         if (union.size > 0 && shared / union.size < 0.6) {
-          return this.clarify(question, intent, t.programs.map((p) => ({ label: p.title, value: p.id })), t.document, nextContext);
+          return this.clarify(
+            question,
+            intent,
+            t.programs.map((p) => ({ label: p.title, value: p.id })),
+            t.document,
+            nextContext,
+          );
         }
       }
     }
@@ -293,13 +299,12 @@ export class Engine {
               ? { lines: [], clauses: [] }
               : structured;
       }
+      // A colloquial eligibility question (我46岁能报吗) gets the direct answer first, then all criteria.
+      const check = intent?.id === "eligibility" && t.programs.length === 1 && t.programs[0] ? checkSlots(t.programs[0], u.slots) : [];
+      if (check.length > 0) section.push(...check, "全部申报条件：");
       if (structured.lines.length > 0) {
         section.push(...structured.lines.map((l) => (l.startsWith("《") || /^\d+\./.test(l) ? l : `· ${l}`)));
         for (const c of structured.clauses) cited.push({ document: t.document, clauseId: c });
-      }
-      if (intent?.id === "eligibility" && t.programs.length === 1 && t.programs[0]) {
-        const check = checkSlots(t.programs[0], u.slots);
-        if (check.length > 0) section.push(...check);
       }
       const preferred = new Set(structured.clauses);
       const hits = [...(hitsOf.get(t) ?? [])]

@@ -56,6 +56,8 @@ export function checkSlots(program: Program, slots: Slots): string[] {
     lines.push(`按您说的${stated.join("、")}：“${c.text}”——${verdict}。`);
   }
   if (lines.length === 0) return [];
-  lines.push("以上只核对了您提到的条件；其他条件（见上）也需满足，最终以评审结果为准。");
+  lines.push(
+    "以上只核对了您提到的条件；下列其他条件也需满足，最终以评审结果为准。想逐项核对，可以告诉我您的国籍、学历、职称、在本单位的工作年限等情况。",
+  );
   return lines;
 }

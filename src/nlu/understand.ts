@@ -154,8 +154,11 @@ export function understand(raw: string, r: NluResources): Understanding {
   const aspects = Object.values(r.lexicon.criteriaAspects).filter((a) =>
     a.words.some((w) => (/^[a-z]/.test(w) ? new RegExp(`\\b${w}\\b`).test(text) : zh.includes(w))),
   );
+  const slots = extractSlots(zh);
+  // "我46岁能报吗" states facts to check against every criterion: no narrowing to 年龄.
+  const statesFacts = slots.age !== undefined || slots.years !== undefined || slots.teachingYears !== undefined || /我|本人|俺|咱/.test(zh);
   return {
-    aspects,
+    aspects: statesFacts ? [] : aspects,
     bigrams: [...new Set(bigrams)].filter((b) => !tokens.includes(b)),
     specific: [...new Set(specific.filter((t) => !expansionWords(r.lexicon).has(t) || zh.includes(t)))],
     text,
@@ -165,7 +168,7 @@ export function understand(raw: string, r: NluResources): Understanding {
     intent: intents[0]?.intent ?? null,
     intents,
     mentions,
-    slots: extractSlots(zh),
+    slots,
     foreignPlaces,
     cross: CROSS.test(zh) || namesSeveralPlaces(mentions),
     asksAmount: AMOUNT.test(zh) || AMOUNT.test(text),
