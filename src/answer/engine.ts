@@ -20,6 +20,11 @@ import { ClauseIndex, type Hit } from "./retrieve.js";
 import { checkSlots } from "./slots-check.js";
 import { type Answer, type ChatContext, type Choice, type Citation, EMPTY_CONTEXT } from "./types.js";
 
+/** Words that ask for an amount rather than say what it is for. */
+const ASKING_WORDS = new Set(["多少", "多少钱", "标准", "具体", "金额", "数额", "每月", "每个月", "一个月", "能拿", "拿到", "是否"]);
+/** Words that only say "money" (奖金 asks about whatever money the program pays). */
+const MONEY_WORDS = new Set(["钱", "奖金", "奖励", "补贴", "津贴", "资助", "经费", "补助", "资金", "费用", "培养经费"]);
+
 /** Longest question accepted, in characters. */
 export const MAX_QUESTION_CHARS = 500;
 /** Minimum BM25 score of the best clause for an answer without a detected program or intent. */
@@ -312,7 +317,7 @@ export class Engine {
         .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
-      if (u.asksAmount && !this.amountStated(u, structured, quoted, queryTerms)) return this.noAmount(t, quoted[0], next, u.perMonth);
+      if (u.asksAmount && !this.amountStated(u, t, structured, quoted, queryTerms)) return this.noAmount(t, quoted[0], next, u.perMonth);
       for (const h of quoted) {
         section.push(
           `${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`,
@@ -428,12 +433,33 @@ export class Engine {
    * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
    * written as monthly.
    */
-  private amountStated(u: Understanding, structured: Rendered, quoted: Hit[], terms: string[]): boolean {
-    const focus = u.specific.filter((t) => t.length >= 2);
-    const candidates = [...structured.lines, ...quoted.flatMap((h) => this.relevantSentences(h.clause.text, terms))];
+  private amountStated(u: Understanding, t: Target, structured: Rendered, quotedHits: Hit[], terms: string[]): boolean {
+    // A named program answers with its own clauses, not with another program's amount in the same article.
+    const own = t.explicit && t.programs.length === 1 && t.programs[0] ? this.citedClauses(t.programs[0]) : null;
+    const quoted = own ? quotedHits.filter((h) => own.has(h.clause.id)) : quotedHits;
+    // What the money is for (购房补贴, 食宿补贴, 第一期 …): the question's words minus
+    // the names of places, 领域 and 层次, generic words and the asking words themselves.
+    const generic = new Set(this.nlu.lexicon.generic);
+    const places = u.mentions.filter((m) => m.kind !== "program").map((m) => m.surface);
+    const focus = u.tokens.filter(
+      (w) =>
+        w.length >= 2 &&
+        !generic.has(w) &&
+        !ASKING_WORDS.has(w) &&
+        !MONEY_WORDS.has(w) &&
+        !places.some((p) => p.includes(w)) &&
+        !/^[a-z0-9]+$/.test(w),
+    );
+    // A structured line speaks for its program: match the question against its names too.
+    const names = t.programs.map((p) => [p.title, ...p.aliases].join(" ")).join(" ");
+    const candidates = [
+      ...structured.lines.map((l) => `${names} ${l}`),
+      ...quoted.flatMap((h) => this.relevantSentences(h.clause.text, terms)),
+    ];
     const overlap = (s: string) => focus.reduce((n, t) => n + (s.includes(t) ? t.length : 0), 0);
     const best = Math.max(0, ...candidates.map(overlap));
-    const relevant = focus.length > 0 && best > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
+    if (focus.length > 0 && best === 0) return false;
+    const relevant = focus.length > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
     return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)));
   }
 
