@@ -12,6 +12,7 @@ import { type Intent, loadCatalog } from "../nlu/catalog.js";
 import { MentionIndex } from "../nlu/mentions.js";
 import { hasContent, normalize } from "../nlu/normalize.js";
 import { createSegmenter } from "../nlu/segment.js";
+import { corrections } from "../nlu/spell.js";
 import { type NluResources, type Understanding, understand } from "../nlu/understand.js";
 import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { excerpt, MONEY, sentences } from "./excerpt.js";
@@ -178,11 +179,15 @@ export class Engine {
 
     const targets = this.resolveTargets(docIds, programIds, domains, tiers);
     // Inside a scope the names that chose it (武清, 鲲鹏工程) no longer discriminate between clauses.
-    const names = u.mentions.filter((m) => m.kind === "document" || m.kind === "program").map((m) => m.surface);
+    const names = u.mentions.filter((m) => m.kind === "document").map((m) => m.surface);
     const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
+    // A word no clause uses may be a typo (任物 → 任务): add its corrections, and character bigrams.
+    const unknown = this.index.unknownWords(u.tokens);
+    const fixes = unknown.flatMap((w) => corrections(w, u.zh, this.index.vocabulary(), this.index.corpus()));
     const terms = [
       ...(content.length > 0 ? content : u.tokens).map((t) => ({ term: t, weight: 1 })),
-      ...u.bigrams.map((t) => ({ term: t, weight: 0.6, bigram: true })),
+      ...fixes.map((t) => ({ term: t, weight: 1 })),
+      ...(unknown.length > 0 ? u.bigrams.map((t) => ({ term: t, weight: 0.6, bigram: true })) : []),
       ...(intent?.clauseWords ?? []).map((t) => ({ term: t, weight: 0.3 })),
     ];
     const single = targets.flatMap((t) => (t.programs.length === 1 && t.programs[0] ? [t.programs[0]] : []));
@@ -405,10 +410,16 @@ export class Engine {
       if (about.includes(tier)) return 1.5;
       return otherTiers.some((o) => about.includes(o)) ? 0.5 : 1;
     };
+    // A named program's own clauses (those its values cite) come first.
+    const own = t.explicit && t.programs.length <= 3 ? new Set(t.programs.flatMap((p) => [...this.citedClauses(p)])) : null;
     return this.index.query(
       terms,
       (c, d) => d.doc.id === t.document.doc.id && (inScope(c) || !this.isProgramScoped(d, c)),
-      (c) => (inScope(c) ? 1.5 : 1) * tierWeight(c) * (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1),
+      (c) =>
+        (inScope(c) ? 1.5 : 1) *
+        (own?.has(c.id) ? 1.5 : 1) *
+        tierWeight(c) *
+        (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1),
     );
   }
 

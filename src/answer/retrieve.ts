@@ -2,8 +2,12 @@
  * BM25 index over every clause of the knowledge base (MiniSearch with the
  * jieba tokenizer). Used to find the clause that answers a question, scoped to
  * the documents and programs the question is about.
+ *
+ * A second index of character bigrams gives typo tolerance (任物 still meets
+ * 主要任务). It is loaded only for questions with a word the clauses never use,
+ * which keeps it off the start-up path of most questions.
  */
-import MiniSearch from "minisearch";
+import MiniSearch, { type Options } from "minisearch";
 import type { KnowledgeBase, LoadedDocument } from "../kb/load.js";
 import type { Clause } from "../kb/schema.js";
 import type { Segmenter } from "../nlu/segment.js";
@@ -16,16 +20,21 @@ export interface Hit {
   score: number;
 }
 
+/** A weighted query term; `bigram` terms are character bigrams (see {@link ClauseIndex.unknownWords}). */
+export interface QueryTerm {
+  term: string;
+  weight: number;
+  bigram?: boolean;
+}
+
 interface IndexedClause {
   id: number;
   text: string;
-  label: string;
-  /** The text again, indexed as character bigrams (typo tolerance). */
-  bigrams: string;
+  label?: string;
 }
 
 /** Chinese character bigrams of a text. */
-function bigramsOf(s: string): string[] {
+export function bigramsOf(s: string): string[] {
   const out: string[] = [];
   for (const run of s.match(/[\u4e00-\u9fff]+/g) ?? []) for (let i = 0; i + 2 <= run.length; i++) out.push(run.slice(i, i + 2));
   return out;
@@ -33,114 +42,168 @@ function bigramsOf(s: string): string[] {
 
 const PUNCT = /^[\p{P}\p{S}\s]+$/u;
 /** Bump when the indexed fields or the tokenizer change, so cached indexes are rebuilt. */
-const INDEX_FORMAT = 2;
+const INDEX_FORMAT = 4;
+/** Weight of the bigram index relative to the word index. */
+const BIGRAM_WEIGHT = 0.5;
 
-/** The clause index. Build once per knowledge base (a few ms for the bundled KB). */
+/** The clause index. Build once per knowledge base. */
 export class ClauseIndex {
-  private readonly search: MiniSearch<IndexedClause>;
+  private readonly words: MiniSearch<IndexedClause>;
+  private grams: MiniSearch<IndexedClause> | null = null;
   private readonly clauses: { clause: Clause; document: LoadedDocument }[] = [];
+  private readonly bigramOptions: Options<IndexedClause>;
+  private readonly known = new Map<string, boolean>();
+  private vocab: Set<string> | null = null;
+  private allText: string | null = null;
+  private readonly tokenize: (s: string) => string[];
 
   /**
-   * @param cache when given, the built index is cached on disk under this key
+   * @param cache when given, built indexes are cached on disk under this key
    *   (the key must change whenever the clauses or the tokenizer change)
    */
-  constructor(kb: KnowledgeBase, segmenter: Segmenter, stopwords: ReadonlySet<string>, cache?: { dir: string; key: string }) {
-    const words = (s: string) => segmenter.cutForSearch(s).filter((t) => t.trim() !== "" && !PUNCT.test(t));
-    const tokenize = (s: string, field?: string) => (field === "bigrams" ? bigramsOf(s) : words(s));
-    const options = {
-      fields: ["text", "label", "bigrams"],
-      tokenize,
-      processTerm: (t: string) => {
-        const w = t.toLowerCase();
-        return stopwords.has(w) ? null : w;
-      },
-      searchOptions: { boost: { label: 0.5, bigrams: 0.5 }, bm25: { k: 1.2, b: 0.5, d: 0.5 }, tokenize: words },
+  constructor(
+    kb: KnowledgeBase,
+    segmenter: Segmenter,
+    stopwords: ReadonlySet<string>,
+    private readonly cache?: { dir: string; key: string },
+  ) {
+    const processTerm = (t: string) => {
+      const w = t.toLowerCase();
+      return stopwords.has(w) ? null : w;
     };
     const docs: IndexedClause[] = [];
     for (const document of kb.documents) {
       for (const clause of document.clauses) {
-        docs.push({ id: this.clauses.length, text: clause.text, label: clause.label, bigrams: clause.text });
+        docs.push({ id: this.clauses.length, text: clause.text, label: clause.label });
         this.clauses.push({ clause, document });
       }
     }
-    const name = cache ? `index-v${INDEX_FORMAT}-${cache.key}-${docs.length}.json` : "";
-    const cached = cache ? readCache(cache.dir, name) : null;
-    if (cached) {
-      this.search = MiniSearch.loadJSON<IndexedClause>(cached.toString("utf8"), options);
-    } else {
-      this.search = new MiniSearch<IndexedClause>(options);
-      this.search.addAll(docs);
-      if (cache) writeCache(cache.dir, name, JSON.stringify(this.search));
+    this.tokenize = (s) => segmenter.cutForSearch(s).filter((t) => t.trim() !== "" && !PUNCT.test(t));
+    this.words = this.open("words", docs, {
+      fields: ["text", "label"],
+      tokenize: this.tokenize,
+      processTerm,
+      searchOptions: { boost: { label: 0.5 }, bm25: { k: 1.2, b: 0.75, d: 0.5 } },
+    });
+    this.bigramOptions = { fields: ["text"], tokenize: bigramsOf, processTerm, searchOptions: { bm25: { k: 1.2, b: 0.75, d: 0.5 } } };
+  }
+
+  /** Load a cached index or build (and cache) it. */
+  private open(kind: string, docs: IndexedClause[], options: Options<IndexedClause>): MiniSearch<IndexedClause> {
+    const name = this.cache ? `index-${kind}-v${INDEX_FORMAT}-${this.cache.key}-${docs.length}.json` : "";
+    const cached = this.cache ? readCache(this.cache.dir, name) : null;
+    if (cached) return MiniSearch.loadJSON<IndexedClause>(cached.toString("utf8"), options);
+    const index = new MiniSearch<IndexedClause>(options);
+    index.addAll(docs);
+    if (this.cache) writeCache(this.cache.dir, name, JSON.stringify(index));
+    return index;
+  }
+
+  /** The words of the clause index (cached beside the index). */
+  vocabulary(): Set<string> {
+    if (this.vocab) return this.vocab;
+    const name = this.cache ? `vocab-v${INDEX_FORMAT}-${this.cache.key}.json` : "";
+    const cached = this.cache ? readCache(this.cache.dir, name) : null;
+    if (cached) this.vocab = new Set(JSON.parse(cached.toString("utf8")) as string[]);
+    else {
+      this.vocab = new Set(this.clauses.flatMap((c) => this.tokenize(c.clause.text)).filter((w) => /^[\u4e00-\u9fff]{2,}$/.test(w)));
+      if (this.cache) writeCache(this.cache.dir, name, JSON.stringify([...this.vocab]));
     }
+    return this.vocab;
+  }
+
+  /** All clause texts joined (for checking that a phrase is written somewhere). */
+  corpus(): string {
+    this.allText ??= this.clauses.map((c) => c.clause.text).join("\n");
+    return this.allText;
+  }
+
+  private bigramIndex(): MiniSearch<IndexedClause> {
+    this.grams ??= this.open(
+      "bigrams",
+      this.clauses.map((c, id) => ({ id, text: c.clause.text })),
+      this.bigramOptions,
+    );
+    return this.grams;
+  }
+
+  /**
+   * Chinese words of two or more characters that no clause uses (a typo such
+   * as 任物, or a colloquial word): the cue to add bigram terms to a query.
+   */
+  unknownWords(words: readonly string[]): string[] {
+    return words.filter((w) => {
+      if (!/^[\u4e00-\u9fff]{2,}$/.test(w)) return false;
+      let known = this.known.get(w);
+      if (known === undefined) {
+        known = this.words.search(w, { fields: ["text"], tokenize: (s) => [s] }).length > 0;
+        this.known.set(w, known);
+      }
+      return !known;
+    });
   }
 
   /**
    * Rank clauses for weighted query terms.
-   * @param terms query terms with weights (1 = a word of the question); `bigram`
-   *   terms are character bigrams and search only the bigram field
+   * @param terms query terms with weights (1 = a word of the question)
    * @param accept optional filter on candidate clauses
-   * @param boost optional multiplier per clause (program scope, intent)
+   * @param boost optional multiplier per clause (program scope, tier, numbers)
    * @returns hits, best first
    */
-  query(
-    terms: { term: string; weight: number; bigram?: boolean }[],
-    accept?: (c: Clause, d: LoadedDocument) => boolean,
-    boost?: (c: Clause, d: LoadedDocument) => number,
-  ): Hit[] {
+  query(terms: QueryTerm[], accept?: (c: Clause, d: LoadedDocument) => boolean, boost?: (c: Clause, d: LoadedDocument) => number): Hit[] {
     if (terms.length === 0) return [];
     const weight = new Map<string, number>();
-    const boosts = new Map<number, number>();
-    const accepted = new Map<number, boolean>();
-    const bigramTerms = new Set(terms.filter((t) => t.bigram).map((t) => t.term.toLowerCase()));
+    const bigrams = new Set<string>();
     for (const t of terms) {
       const k = t.term.toLowerCase();
       weight.set(k, Math.max(weight.get(k) ?? 0, t.weight));
+      if (t.bigram) bigrams.add(k);
     }
-    // Character bigrams only search the bigram field; words search the text and label.
-    const words = [...weight.keys()].filter((k) => !bigramTerms.has(k));
-    const grams = [...weight.keys()].filter((k) => bigramTerms.has(k));
-    const results = this.search.search(
-      {
-        combineWith: "OR",
-        queries: [
-          { queries: words, fields: ["text", "label"], combineWith: "OR" as const },
-          ...(grams.length > 0 ? [{ queries: grams, fields: ["bigrams"], combineWith: "OR" as const }] : []),
-        ],
-      },
-      {
-        filter: accept
-          ? (r) => {
-              let ok = accepted.get(r.id as number);
-              if (ok === undefined) {
-                const c = this.clauses[r.id as number];
-                ok = c !== undefined && accept(c.clause, c.document);
-                accepted.set(r.id as number, ok);
-              }
-              return ok;
+    const accepted = new Map<number, boolean>();
+    const boosts = new Map<number, number>();
+    const options = {
+      filter: accept
+        ? (r: { id: unknown }) => {
+            let ok = accepted.get(r.id as number);
+            if (ok === undefined) {
+              const c = this.clauses[r.id as number];
+              ok = c !== undefined && accept(c.clause, c.document);
+              accepted.set(r.id as number, ok);
             }
-          : undefined,
-        boostTerm: (term) => weight.get(term) ?? 1,
-        // Terms arrive already segmented: do not run jieba on them again.
-        tokenize: (s: string) => [s],
-        // MiniSearch calls this once per (clause, term): remember each clause's boost.
-        boostDocument: boost
-          ? (id) => {
-              let b = boosts.get(id as number);
-              if (b === undefined) {
-                const c = this.clauses[id as number];
-                b = c ? boost(c.clause, c.document) : 1;
-                boosts.set(id as number, b);
-              }
-              return b;
+            return ok;
+          }
+        : undefined,
+      boostTerm: (term: string) => weight.get(term) ?? 1,
+      // Terms arrive already segmented: do not run jieba on them again.
+      tokenize: (s: string) => [s],
+      // MiniSearch calls this once per (clause, term): remember each clause's boost.
+      boostDocument: boost
+        ? (id: unknown) => {
+            let b = boosts.get(id as number);
+            if (b === undefined) {
+              const c = this.clauses[id as number];
+              b = c ? boost(c.clause, c.document) : 1;
+              boosts.set(id as number, b);
             }
-          : undefined,
-      },
-    );
+            return b;
+          }
+        : undefined,
+    };
+    const scores = new Map<number, number>();
+    const words = [...weight.keys()].filter((k) => !bigrams.has(k));
+    if (words.length > 0) {
+      for (const r of this.words.search({ combineWith: "OR", queries: words }, options)) scores.set(r.id as number, r.score);
+    }
+    if (bigrams.size > 0) {
+      for (const r of this.bigramIndex().search({ combineWith: "OR", queries: [...bigrams] }, options)) {
+        scores.set(r.id as number, (scores.get(r.id as number) ?? 0) + BIGRAM_WEIGHT * r.score);
+      }
+    }
     const hits: Hit[] = [];
-    for (const r of results) {
-      const c = this.clauses[r.id as number];
-      if (c) hits.push({ clause: c.clause, document: c.document, score: r.score });
+    for (const [id, score] of scores) {
+      const c = this.clauses[id];
+      if (c) hits.push({ clause: c.clause, document: c.document, score });
     }
-    return hits;
+    return hits.sort((a, b) => b.score - a.score);
   }
 }

@@ -4,6 +4,7 @@
  * control characters removed, whitespace collapsed, ASCII lower-cased.
  */
 import { createRequire } from "node:module";
+import { TRADITIONAL_CHARS } from "./traditional-chars.js";
 
 type Convert = (s: string) => string;
 let t2s: Convert | null = null;
@@ -19,6 +20,12 @@ function converter(): Convert {
   return t2s;
 }
 
+/** Whether the text has a character the traditional → simplified conversion would change. */
+function hasTraditional(s: string): boolean {
+  for (const ch of s) if (TRADITIONAL_CHARS.has(ch)) return true;
+  return false;
+}
+
 /**
  * Normalise a user message.
  * @param input raw text (any length; callers cap it before)
@@ -28,7 +35,7 @@ export function normalize(input: string): string {
   let s = input.normalize("NFKC");
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   s = s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]/g, "");
-  if (/[\u4e00-\u9fff]/.test(s)) s = converter()(s);
+  if (hasTraditional(s)) s = converter()(s);
   s = s.replace(/[「『]/g, "“").replace(/[」』]/g, "”");
   s = s.replace(/\s+/g, " ").trim();
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
