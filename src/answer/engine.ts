@@ -46,7 +46,8 @@ export interface Turn {
 }
 
 export class Engine {
-  private readonly nlu: NluResources;
+  /** The understanding resources (segmenter, mentions, catalog), for tools and tests. */
+  readonly nlu: NluResources;
   private readonly index: ClauseIndex;
   private readonly intents: Intent[];
   private readonly commonPhrases = new Map<string, boolean>();

@@ -12,6 +12,8 @@ import { yaml } from "../util/yaml.js";
 export const Intent = z.object({
   id: z.string().min(1),
   label: z.string().min(1),
+  /** Questions that must be read as this intent (a data-driven test). */
+  examples: z.array(z.string().min(1)).default([]),
   field: z.string().nullable(),
   benefitType: BenefitType.optional(),
   perProgram: z.boolean(),

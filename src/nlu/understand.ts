@@ -108,7 +108,15 @@ function scoreIntents(text: string, zh: string, lang: "zh" | "en", intents: Inte
     }
     if (score > 0) ranked.push({ intent, score });
   }
-  return ranked.sort((a, b) => b.score - a.score);
+  ranked.sort((a, b) => b.score - a.score);
+  // 医疗方面有什么保障: the specific kind of benefit (医疗) beats the general word (保障).
+  const top = ranked[0];
+  const specific = ranked.find((r) => r.intent.field === top?.intent.field && r.intent.benefitType);
+  if (top && !top.intent.benefitType && specific) {
+    ranked.splice(ranked.indexOf(specific), 1);
+    ranked.unshift(specific);
+  }
+  return ranked;
 }
 
 /** Two different names for documents (平顶山和郑州); one name shared by two documents (郑州) is one place. */
