@@ -41,6 +41,18 @@ program
   });
 
 program
+  .command("eligibility")
+  .description("资格判断 / eligibility of a profile for every program")
+  .option("--profile <file>", "资料 JSON / profile JSON file")
+  .option("--program <id>", "只判断一个项目 / one program only")
+  .option("--as-of <date>", "判断日期 / evaluate at this date (YYYY-MM-DD)")
+  .option("--json", "JSON 输出 / JSON output")
+  .action(async (opts: { profile?: string; program?: string; asOf?: string; json?: boolean }) => {
+    const { runEligibility } = await import("./eligibility.js");
+    process.exitCode = await runEligibility(opts);
+  });
+
+program
   .command("chat")
   .description("终端对话（多轮）/ terminal chat (multi-turn)")
   .action(async () => {
@@ -54,10 +66,17 @@ program
   .argument("<cases>", "JSONL 文件 / JSONL file")
   .option("--json", "JSON 输出 / JSON output")
   .option("--verbose", "列出失败用例 / list failures")
-  .action(async (file: string, opts: { json?: boolean; verbose?: boolean }) => {
+  .option("--as-of <date>", "资格判断日期 / eligibility evaluated at this date (YYYY-MM-DD)")
+  .action(async (file: string, opts: { json?: boolean; verbose?: boolean; asOf?: string }) => {
     const { runEval } = await import("./eval.js");
     process.exitCode = await runEval(file, opts);
   });
+
+// `policybot … | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 
 try {
   await program.parseAsync(process.argv);

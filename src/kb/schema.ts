@@ -47,6 +47,7 @@ export const ProfileField = z.enum([
   "isEnterpriseHead",
   "hasProfessionalManagerQualification",
   "employerRevenueCNY",
+  "talentClass",
 ]);
 export type ProfileField = z.infer<typeof ProfileField>;
 

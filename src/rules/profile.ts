@@ -57,6 +57,7 @@ export const Profile = z
     remoteTownship: flag("是否边远乡镇", "remoteTownship"),
     isEnterpriseHead: flag("是否企业第一负责人", "isEnterpriseHead"),
     hasProfessionalManagerQualification: flag("是否具备职业经理人资格", "hasProfessionalManagerQualification"),
+    talentClass: oneOf(["A", "B", "C", "D", "E", "无"] as const, "已认定的人才类别", "talentClass"),
     employerRevenueCNY: z
       .number({ error: "单位年主营业务收入须为数字（元） / employerRevenueCNY must be a number (CNY)" })
       .min(0, "单位年主营业务收入不能为负数 / employerRevenueCNY cannot be negative"),
@@ -93,6 +94,7 @@ export const FIELD_LABELS: Record<keyof Profile, string> = {
   isEnterpriseHead: "是否企业第一负责人",
   hasProfessionalManagerQualification: "是否具备职业经理人资格",
   employerRevenueCNY: "单位年主营业务收入（元）",
+  talentClass: "已认定的人才类别（A/B/C/D/E类）",
 };
 
 /** Every problem with a profile as `path: message` lines (Chinese / English). */
