@@ -6,6 +6,7 @@ import type { LoadedDocument } from "../kb/load.js";
 import type { Criterion, PolicyDocument, Program } from "../kb/schema.js";
 import { statusLabel } from "../kb/status.js";
 import type { Intent } from "../nlu/catalog.js";
+import { chineseDate } from "../util/dates.js";
 
 /** Rendered lines and the clause ids they cite. */
 export interface Rendered {
@@ -15,11 +16,7 @@ export interface Rendered {
 
 const STRENGTH: Record<Criterion["strength"], string> = { hard: "", soft: "（一般性要求，可能有例外）", manual: "（由评审把握）" };
 
-/** `2019-07-01` → `2019年7月1日`. */
-export function chineseDate(iso: string): string {
-  const [y, m, d] = iso.split("-").map(Number);
-  return `${y}年${m}月${d}日`;
-}
+export { chineseDate } from "../util/dates.js";
 
 function yuan(n: number): string {
   return n >= 10_000 && n % 10_000 === 0 ? `${n / 10_000}万元` : `${n}元`;

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { Engine } from "../answer/engine.js";
 import { loadKnowledgeBase } from "../kb/load.js";
 import { defaultCacheDir } from "../util/cache.js";
-import { EligibilityCase, gradeEligibility, isEligibilityCase } from "./eval-eligibility.js";
 import { UsageError } from "./errors.js";
+import { EligibilityCase, gradeEligibility, isEligibilityCase } from "./eval-eligibility.js";
 import { policiesDir } from "./paths.js";
 
 const QaCase = z.object({

@@ -13,6 +13,7 @@
  */
 import type { KnowledgeBase } from "../kb/load.js";
 import type { Criterion, PolicyDocument, Program, Test } from "../kb/schema.js";
+import { chineseDate } from "../util/dates.js";
 import { type Explained, explain } from "./explain.js";
 import { alignValue, deriveFacts } from "./facts.js";
 import type { Profile } from "./profile.js";
@@ -156,7 +157,11 @@ function nextSteps(verdict: Verdict, criteria: CriterionResult[], program: Progr
   if (verdict === "ineligible") {
     for (const c of failing.filter((x) => !x.soft)) steps.push(`不符合：${c.text}${c.explanation ? `（${c.explanation}）` : ""}`);
     const later = failing.filter((c) => c.metOn);
-    if (later.length > 0) steps.push(`到${later.map((c) => c.metOn).sort().at(-1)}后可重新评估。`);
+    const last = later
+      .map((c) => c.metOn ?? "")
+      .sort()
+      .at(-1);
+    if (last) steps.push(`${chineseDate(last)}后可重新评估。`);
   }
   if (verdict === "incomplete") {
     const fields = [...new Set(unknown.flatMap((c) => c.fields))];
@@ -170,9 +175,12 @@ function nextSteps(verdict: Verdict, criteria: CriterionResult[], program: Progr
     const first = program.procedure[0];
     if (first) steps.push(`申报：${first.name}${first.by ? `（${first.by}）` : ""}——${first.text}。`);
   }
-  if (manual.length > 0 && verdict !== "ineligible") steps.push(`以下条件由评审把握，请准备相应材料：${manual.map((c) => c.text).join("；")}。`);
+  if (manual.length > 0 && verdict !== "ineligible")
+    steps.push(`以下条件由评审把握，请准备相应材料：${manual.map((c) => c.text).join("；")}。`);
   if (doc && (doc.status === "expired" || doc.status === "superseded")) {
-    steps.push(`注意：《${doc.title}》的实施期已过${doc.statusNote ? `（${doc.statusNote}）` : ""}，申报前请向${who ?? "主管部门"}确认是否仍在执行。`);
+    steps.push(
+      `注意：《${doc.title}》的实施期已过${doc.statusNote ? `（${doc.statusNote}）` : ""}，申报前请向${who ?? "主管部门"}确认是否仍在执行。`,
+    );
   }
   return steps;
 }

@@ -3,6 +3,7 @@
  * missing or different, and — for year counts — the date time will fix it.
  */
 import type { Criterion, Test } from "../kb/schema.js";
+import { chineseDate } from "../util/dates.js";
 import { addYears, alignValue } from "./facts.js";
 import { FIELD_LABELS, type Profile } from "./profile.js";
 import { evaluateTest } from "./test.js";
@@ -50,7 +51,9 @@ export function explain(c: Criterion, status: string, facts: Record<string, unkn
       const need = t.value - v + (t.op === "gt" ? 0.01 : 0);
       const date = addYears(asOf, need);
       metOn = metOn && metOn > date ? metOn : date;
-      parts.push(`要求${label(t.field)}${t.op === "gte" ? "满" : "超过"}${t.value}年，您目前为${v}年，按现在的情况将于${date}满足`);
+      parts.push(
+        `要求${label(t.field)}${t.op === "gte" ? "满" : "超过"}${t.value}年，您目前为${v}年，按现在的情况将于${chineseDate(date)}满足`,
+      );
     } else if (t.field === "age" && (t.op === "lte" || t.op === "lt") && typeof v === "number") {
       parts.push(`要求年龄${t.op === "lte" ? "不超过" : "低于"}${t.value}岁，您为${v}岁，年龄条件无法随时间满足`);
     } else {

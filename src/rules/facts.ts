@@ -28,7 +28,13 @@ export function addYears(from: string, years: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-const NATIONALITY_ALIASES: Record<string, string> = { 中华人民共和国: "中国", 中國: "中国", china: "中国", prc: "中国", "people's republic of china": "中国" };
+const NATIONALITY_ALIASES: Record<string, string> = {
+  中华人民共和国: "中国",
+  中國: "中国",
+  china: "中国",
+  prc: "中国",
+  "people's republic of china": "中国",
+};
 
 /**
  * The profile as facts at `asOf`: derived fields filled in where the profile
@@ -37,8 +43,10 @@ const NATIONALITY_ALIASES: Record<string, string> = { 中华人民共和国: "�
 export function deriveFacts(profile: Profile, asOf: string): Record<string, unknown> {
   const facts: Record<string, unknown> = { ...profile };
   if (profile.age === undefined && profile.birthDate) facts.age = fullYears(profile.birthDate, asOf);
-  if (profile.yearsAtEmployer === undefined && profile.employmentStartDate) facts.yearsAtEmployer = yearsBetween(profile.employmentStartDate, asOf);
-  if (typeof profile.nationality === "string") facts.nationality = NATIONALITY_ALIASES[profile.nationality.trim().toLowerCase()] ?? profile.nationality.trim();
+  if (profile.yearsAtEmployer === undefined && profile.employmentStartDate)
+    facts.yearsAtEmployer = yearsBetween(profile.employmentStartDate, asOf);
+  if (typeof profile.nationality === "string")
+    facts.nationality = NATIONALITY_ALIASES[profile.nationality.trim().toLowerCase()] ?? profile.nationality.trim();
   return facts;
 }
 

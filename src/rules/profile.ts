@@ -11,7 +11,10 @@ import { z } from "zod";
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, zh: string, en: string) =>
   z.enum(values, { error: `${zh}须为 ${values.join("/")} 之一 / ${en} must be one of ${values.join(", ")}` });
 const years = (zh: string, en: string) =>
-  z.number({ error: `${zh}须为数字（年） / ${en} must be a number of years` }).min(0, `${zh}不能为负数 / ${en} cannot be negative`).max(80, `${zh}不合理 / ${en} is out of range`);
+  z
+    .number({ error: `${zh}须为数字（年） / ${en} must be a number of years` })
+    .min(0, `${zh}不能为负数 / ${en} cannot be negative`)
+    .max(80, `${zh}不合理 / ${en} is out of range`);
 const flag = (zh: string, en: string) => z.boolean({ error: `${zh}须为 true 或 false / ${en} must be true or false` });
 const isoDate = (zh: string, en: string) =>
   z
@@ -101,10 +104,7 @@ export const FIELD_LABELS: Record<keyof Profile, string> = {
 export function profileErrors(error: z.ZodError): string[] {
   return error.issues.map((i) => {
     const path = i.path.join(".") || "(profile)";
-    const message =
-      i.code === "unrecognized_keys"
-        ? `未知字段 ${i.keys.join(", ")} / unknown field(s) ${i.keys.join(", ")}`
-        : i.message;
+    const message = i.code === "unrecognized_keys" ? `未知字段 ${i.keys.join(", ")} / unknown field(s) ${i.keys.join(", ")}` : i.message;
     return `${path}: ${message}`;
   });
 }
