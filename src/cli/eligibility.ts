@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadKnowledgeBase } from "../kb/load.js";
-import { type EligibilityResult, evaluate, evaluateAll } from "../rules/evaluate.js";
+import { type EligibilityResult, evaluate, evaluateAll, today } from "../rules/evaluate.js";
 import { Profile, profileErrors } from "../rules/profile.js";
 import { defaultCacheDir } from "../util/cache.js";
 import { UsageError } from "./errors.js";
@@ -56,7 +56,7 @@ export async function runEligibility(opts: { profile?: string; program?: string;
     process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
     return 0;
   }
-  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const asOf = opts.asOf ?? today();
   process.stdout.write(`资格自测结果（判断日期 ${asOf}，共 ${results.length} 个项目，按符合程度排序）\n`);
   results.forEach((r, i) => {
     process.stdout.write(`\n${i + 1}. 【${VERDICT_LABELS[r.verdict]}】${r.program.title}\n   文件：${r.program.document}\n`);

@@ -46,7 +46,13 @@ export interface EligibilityResult {
   nextSteps: string[];
 }
 
-/** Options: `asOf` is the date the profile is judged at (default today), `document` the program's document. */
+/** Today as ISO `YYYY-MM-DD`, or `POLICYBOT_AS_OF` when set (reproducible transcripts and tests). */
+export function today(): string {
+  const fixed = process.env.POLICYBOT_AS_OF;
+  return fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) ? fixed : new Date().toISOString().slice(0, 10);
+}
+
+/** Options: `asOf` is the date the profile is judged at (default {@link today}), `document` the program's document. */
 export interface EvaluateOptions {
   asOf?: string;
   document?: PolicyDocument;
@@ -83,7 +89,7 @@ function status(c: Criterion, facts: Record<string, unknown>): CriterionStatus {
  * @returns the verdict, the criterion trace (with explanations) and next steps
  */
 export function evaluate(profile: Profile, program: Program, opts: EvaluateOptions = {}): EligibilityResult {
-  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const asOf = opts.asOf ?? today();
   const facts = deriveFacts(profile, asOf);
   const documentTitle = opts.document?.title ?? "";
   const criteria: CriterionResult[] = [];

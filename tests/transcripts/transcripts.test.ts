@@ -21,6 +21,7 @@ const names = readdirSync(DIR)
 function chat(input: string): { code: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
   delete env.POLICYBOT_POLICIES;
+  env.POLICYBOT_AS_OF = "2026-11-22";
   const r = spawnSync(process.execPath, [CLI, "chat"], { cwd: ROOT, input, encoding: "utf8", env, timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
