@@ -20,6 +20,21 @@ export function profileFromSlots(slots: Slots): Profile {
   return p;
 }
 
+const SAID: Record<string, [string, string]> = {
+  age: ["年龄", "岁"],
+  degree: ["学历", ""],
+  professionalTitle: ["职称", ""],
+  yearsAtEmployer: ["工作年限", "年"],
+  teachingYears: ["教龄", "年"],
+  gender: ["性别", ""],
+};
+
+/** `年龄46岁`, `职称副高级`: a stated fact as the user would say it. */
+function said(field: string, profile: Profile): string {
+  const [label, unit] = SAID[field] ?? [field, ""];
+  return `${label}${String(profile[field as keyof Profile])}${unit}`;
+}
+
 /**
  * @param asOf ISO date the facts are judged at (dates in explanations count from it)
  * @returns one line per criterion the stated facts decide, then a pointer to the
@@ -33,20 +48,20 @@ export function checkSlots(program: Program, slots: Slots, asOf?: string): strin
   const lines: string[] = [];
   for (const c of criteria) {
     if (c.status === "manual" || !c.fields.some((f) => stated.has(f))) continue;
-    if (c.status === "met") lines.push(`“${c.text}”——符合。`);
+    const facts = c.fields.filter((f) => stated.has(f)).map((f) => said(f, profile));
+    const head = `按您说的${facts.join("、")}：“${c.text}”——`;
+    if (c.status === "met") lines.push(`${head}符合。`);
     else if (c.status === "not_met") {
       const soft = c.soft ? "不符合，但原文是“一般/原则上”的要求，个别情况可能放宽，请向主管部门确认" : "不符合";
-      lines.push(
-        `“${c.text}”——${soft}${c.explanation ? `（${c.explanation.replace(/[。；]?原文为一般性要求.*$/, "").replace(/。$/, "")}）` : ""}。`,
-      );
-    } else if (c.fields.some((f) => !stated.has(f))) {
-      lines.push(`“${c.text}”——还取决于您的其他条件。`);
+      const why = c.explanation?.replace(/[。；]?原文为一般性要求.*$/, "").replace(/。$/, "");
+      lines.push(`${head}${soft}${why ? `（${why}）` : ""}。`);
+    } else {
+      lines.push(`${head}还取决于您的其他条件。`);
     }
   }
   if (lines.length === 0) return [];
   return [
-    "按您说的情况：",
-    ...lines.map((l) => `· ${l}`),
+    ...lines,
     "以上只核对了您提到的条件；下列其他条件也需满足，最终以评审结果为准。想逐项核对，可以输入“资格自测”，或告诉我您的国籍、学历、职称、在本单位的工作年限等情况。",
   ];
 }
