@@ -453,7 +453,8 @@ export class Engine {
     // the names of places, 领域 and 层次, generic words and the asking words themselves.
     const generic = new Set(this.nlu.lexicon.generic);
     const places = u.mentions.filter((m) => m.kind !== "program").map((m) => m.surface);
-    const focus = u.tokens.filter(
+    // English questions reach the documents through a glossary: their words do not say what the money is for.
+    const focus = (u.lang === "en" ? [] : u.tokens).filter(
       (w) =>
         w.length >= 2 &&
         !generic.has(w) &&

@@ -1,0 +1,100 @@
+/**
+ * Blocks that become paragraphs (text, check boxes, signature and seal lines,
+ * blank lines), in the body or inside a table cell.
+ */
+import { AlignmentType, LineRuleType, Paragraph } from "docx";
+import { isChosen } from "./hbs.js";
+import type { Align, CellContent, FontSize } from "./schema.js";
+import { lookup, optionsOf, type Scope, text } from "./scope.js";
+import { BODY, BODY_LINE, points, type RunStyle, textRuns } from "./style.js";
+import { cleanText, toText } from "./text.js";
+
+const ALIGN = {
+  left: AlignmentType.LEFT,
+  center: AlignmentType.CENTER,
+  right: AlignmentType.RIGHT,
+  justify: AlignmentType.JUSTIFIED,
+} as const;
+
+/** Where a paragraph sits: the page body (exact 28 pt lines) or a table cell (single spacing). */
+export interface Place {
+  inTable: boolean;
+  /** Default size: 三号 in the body, the table's size in a cell. */
+  size: FontSize;
+  /** Default alignment. */
+  align: Align;
+}
+
+/** Layout options of {@link paragraph}. */
+export interface ParaOptions extends RunStyle {
+  align?: Align;
+  /** First-line indent in characters. */
+  indent?: number;
+}
+
+/**
+ * One paragraph of literal text (already rendered; nothing is evaluated).
+ * @param value text; `\n` inside becomes a line break
+ */
+export function paragraph(value: string, place: Place, o: ParaOptions = {}): Paragraph {
+  const size = o.size ?? place.size;
+  const indent = o.indent ?? 0;
+  return new Paragraph({
+    alignment: ALIGN[o.align ?? place.align],
+    indent: indent > 0 ? { firstLine: Math.round(indent * points(size) * 20), firstLineChars: Math.round(indent * 100) } : undefined,
+    spacing: place.inTable ? { before: 40, after: 40 } : { line: BODY_LINE, lineRule: LineRuleType.EXACT },
+    children: textRuns(value, { face: o.face ?? BODY.face, size, bold: o.bold }),
+  });
+}
+
+/** Rendered text split into one paragraph per non-blank line (none when the text is blank). */
+export function paragraphs(value: string, place: Place, o: ParaOptions = {}): Paragraph[] {
+  return cleanText(value)
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => paragraph(line, place, o));
+}
+
+/**
+ * `□教育　☑卫生　□农口`: ☑ on the chosen value(s). A chosen value that is not
+ * an option is kept, ticked, at the end, so no answer is lost.
+ */
+export function checkboxLine(value: unknown, options: string[]): string {
+  const chosen = (Array.isArray(value) ? value : [value]).map((v) => toText(v).trim()).filter((v) => v !== "");
+  const extra = chosen.filter((v) => !options.includes(v));
+  return [...options.map((o) => `${isChosen(value, o) ? "☑" : "□"}${o}`), ...extra.map((v) => `☑${v}`)].join("　");
+}
+
+const SIGN_BLANK = "＿＿＿＿＿＿＿＿";
+const DATE_LINE = "年　　月　　日";
+
+/** Paragraphs of one paragraph-like block. @throws TemplateError when a text cannot be rendered */
+export function inlineBlock(block: CellContent, scope: Scope, place: Place, path: string): Paragraph[] {
+  switch (block.type) {
+    case "paragraph":
+      return paragraphs(text(scope, block.text, `${path}.text`), place, {
+        align: block.align,
+        indent: block.firstLineIndent,
+        size: block.size,
+        face: block.face,
+        bold: block.bold,
+      });
+    case "checkboxes": {
+      const label = block.label ? text(scope, block.label, `${path}.label`) : "";
+      const line = checkboxLine(lookup(scope, block.field), optionsOf(scope, block.field, block.options));
+      return [paragraph(`${label}${line}`, place, { align: block.align ?? "left", size: block.size })];
+    }
+    case "signature": {
+      const label = text(scope, block.label, `${path}.label`);
+      const line = `${label}：${SIGN_BLANK}${block.date ? `　　${DATE_LINE}` : ""}`;
+      return [paragraph(line, place, { align: block.align ?? "right", size: block.size })];
+    }
+    case "seal": {
+      const out = [paragraph(`${text(scope, block.text, `${path}.text`)}　　`, place, { align: "right", size: block.size })];
+      if (block.date) out.push(paragraph(`${DATE_LINE}　　`, place, { align: "right", size: block.size }));
+      return out;
+    }
+    case "blank":
+      return Array.from({ length: block.lines }, () => paragraph("", place));
+  }
+}
