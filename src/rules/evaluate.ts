@@ -14,7 +14,7 @@
 import type { KnowledgeBase } from "../kb/load.js";
 import type { Criterion, PolicyDocument, Program, Test } from "../kb/schema.js";
 import { chineseDate } from "../util/dates.js";
-import { type Explained, explain } from "./explain.js";
+import { explain } from "./explain.js";
 import { alignValue, deriveFacts } from "./facts.js";
 import type { Profile } from "./profile.js";
 import { evaluateTest } from "./test.js";
@@ -90,51 +90,71 @@ function status(c: Criterion, facts: Record<string, unknown>): CriterionStatus {
  */
 export function evaluate(profile: Profile, program: Program, opts: EvaluateOptions = {}): EligibilityResult {
   const asOf = opts.asOf ?? today();
-  const facts = deriveFacts(profile, asOf);
-  const documentTitle = opts.document?.title ?? "";
+  return evaluateFacts(deriveFacts(profile, asOf), program, asOf, opts.document);
+}
+
+/** `evaluate` on facts already derived (evaluateAll derives them once for every program). */
+function evaluateFacts(facts: Record<string, unknown>, program: Program, asOf: string, document?: PolicyDocument): EligibilityResult {
+  const documentTitle = document?.title ?? "";
   const criteria: CriterionResult[] = [];
-  const entries: [Criterion, "criterion" | "exclusion"][] = [
-    ...program.criteria.map((c) => [c, "criterion"] as [Criterion, "criterion"]),
-    ...program.exclusions.map((c) => [c, "exclusion"] as [Criterion, "exclusion"]),
-  ];
-  for (const [c, kind] of entries) {
-    const applies = appliesTo(c, facts.gender as string | undefined);
+  const gender = facts.gender as string | undefined;
+  let hardNotMet = false;
+  let hardUnknown = false;
+  let softNotMet = false;
+  let softUnknown = false;
+  for (const { c, kind, fields } of prepared(program)) {
+    const applies = appliesTo(c, gender);
     if (applies === false) continue;
     let s = status(c, facts);
-    const fields = [...new Set(testsOf(c).map((t) => t.field))];
+    let read = fields;
     // A gender-specific limit for someone whose gender is unknown decides nothing unless it is met.
     if (applies === "unknown" && s === "not_met") {
       s = "unknown";
-      fields.push("gender");
+      read = [...fields, "gender"];
     }
-    const base: CriterionResult = {
+    const soft = c.strength === "soft";
+    if (s === "not_met" && soft) softNotMet = true;
+    if (s === "not_met" && !soft) hardNotMet = true;
+    if (s === "unknown" && soft) softUnknown = true;
+    if (s === "unknown" && !soft) hardUnknown = true;
+    const result: CriterionResult = {
       text: c.text,
       status: s,
-      soft: c.strength === "soft",
-      fields: s === "manual" ? [] : fields,
+      soft,
+      fields: s === "manual" ? [] : read,
       kind,
       source: { document: documentTitle, clause: c.clause },
     };
-    const explained: Explained = explain(c, s, facts, asOf);
-    criteria.push({ ...base, ...explained });
+    if (s === "not_met" || s === "unknown") Object.assign(result, explain(c, s, facts, asOf));
+    criteria.push(result);
   }
-  const hard = criteria.filter((c) => !c.soft && c.status !== "manual");
-  const soft = criteria.filter((c) => c.soft);
-  const verdict: Verdict = hard.some((c) => c.status === "not_met")
+  const verdict: Verdict = hardNotMet
     ? "ineligible"
-    : hard.some((c) => c.status === "unknown")
+    : hardUnknown
       ? "incomplete"
-      : soft.some((c) => c.status === "not_met")
+      : softNotMet
         ? "conditional"
-        : soft.some((c) => c.status === "unknown")
+        : softUnknown
           ? "incomplete"
           : "eligible";
   return {
     program: { id: program.id, title: program.title, document: documentTitle },
     verdict,
     criteria,
-    nextSteps: nextSteps(verdict, criteria, program, opts.document),
+    nextSteps: nextSteps(verdict, criteria, program, document),
   };
+}
+
+/** A program's criteria with what they read, computed once per program. */
+const preparedCache = new WeakMap<Program, { c: Criterion; kind: "criterion" | "exclusion"; fields: string[] }[]>();
+function prepared(program: Program): { c: Criterion; kind: "criterion" | "exclusion"; fields: string[] }[] {
+  let list = preparedCache.get(program);
+  if (!list) {
+    const entry = (c: Criterion, kind: "criterion" | "exclusion") => ({ c, kind, fields: [...new Set(testsOf(c).map((t) => t.field))] });
+    list = [...program.criteria.map((c) => entry(c, "criterion")), ...program.exclusions.map((c) => entry(c, "exclusion"))];
+    preparedCache.set(program, list);
+  }
+  return list;
 }
 
 const RANK: Record<Verdict, number> = { eligible: 0, conditional: 1, incomplete: 2, ineligible: 3 };
@@ -144,9 +164,11 @@ const RANK: Record<Verdict, number> = { eligible: 0, conditional: 1, incomplete:
  * incomplete, ineligible; then by the share of criteria met).
  */
 export function evaluateAll(kb: KnowledgeBase, profile: Profile, opts: { asOf?: string } = {}): EligibilityResult[] {
+  const asOf = opts.asOf ?? today();
+  const facts = deriveFacts(profile, asOf);
   const results = kb.programs
     .filter(({ program }) => program.criteria.length + program.exclusions.length > 0)
-    .map(({ program, document }) => evaluate(profile, program, { asOf: opts.asOf, document: document.doc }));
+    .map(({ program, document }) => evaluateFacts(facts, program, asOf, document.doc));
   const metShare = (r: EligibilityResult) => r.criteria.filter((c) => c.status === "met").length / Math.max(1, r.criteria.length);
   return results
     .map((r, i) => ({ r, i }))

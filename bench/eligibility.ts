@@ -1,0 +1,31 @@
+/**
+ * Eligibility benchmark: `evaluateAll` (every program with criteria) for the
+ * public dev profiles, in-process. Goal: p99 < 1 ms per profile.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT, policiesDir } from "../src/cli/paths.js";
+import { loadKnowledgeBase } from "../src/kb/load.js";
+import { evaluateAll } from "../src/rules/evaluate.js";
+import { Profile } from "../src/rules/profile.js";
+import { defaultCacheDir } from "../src/util/cache.js";
+
+/** @returns milliseconds per `evaluateAll` call, one sample per call */
+export function benchEligibility(rounds = 200): { samples: number[]; programs: number } {
+  const root = policiesDir();
+  const { kb } = loadKnowledgeBase(root, { verify: false, cacheDir: defaultCacheDir(root) });
+  const profiles = readFileSync(join(PROJECT_ROOT, "tests", "eval", "eligibility-dev.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => Profile.parse((JSON.parse(l) as { profile: unknown }).profile));
+  for (const p of profiles) evaluateAll(kb, p, { asOf: "2026-11-22" });
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const p of profiles) {
+      const t = performance.now();
+      evaluateAll(kb, p, { asOf: "2026-11-22" });
+      samples.push(performance.now() - t);
+    }
+  }
+  return { samples, programs: evaluateAll(kb, profiles[0] ?? {}, { asOf: "2026-11-22" }).length };
+}
