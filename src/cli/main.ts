@@ -72,6 +72,26 @@ program
     process.exitCode = await runEval(file, opts);
   });
 
+program
+  .command("render")
+  .description("按模板生成 Word 文档 / render a template to .docx")
+  .argument("<template-id>", "模板 id（policybot templates 查看）/ template id")
+  .option("--data <file>", "数据 JSON / data JSON file")
+  .option("--program <id>", "项目 id（仅 policy-brief，代替 --data）/ program id (policy-brief only)")
+  .option("--out <file>", "输出 .docx / output .docx file")
+  .action(async (id: string, opts: { data?: string; program?: string; out?: string }) => {
+    const { runRender } = await import("./render.js");
+    process.exitCode = await runRender(id, opts);
+  });
+
+program
+  .command("templates")
+  .description("列出文档模板 / list document templates")
+  .action(async () => {
+    const { runTemplates } = await import("./render.js");
+    process.exitCode = await runTemplates();
+  });
+
 // `policybot … | head` closes the pipe early: that is not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(0);

@@ -46,7 +46,12 @@ hb.registerHelper("date", function (this: unknown, ...xs: unknown[]) {
 hb.registerHelper("join", (...xs: unknown[]) => {
   const [list, sep] = args(xs);
   const s = typeof sep === "string" ? sep : "、";
-  return Array.isArray(list) ? list.map(toText).filter((t) => t !== "").join(s) : toText(list);
+  return Array.isArray(list)
+    ? list
+        .map(toText)
+        .filter((t) => t !== "")
+        .join(s)
+    : toText(list);
 });
 hb.registerHelper("eq", (...xs: unknown[]) => {
   const [a, b] = args(xs);

@@ -59,6 +59,11 @@ export const ParagraphBlock = z.object({
   size: FontSize.optional(),
   face: Face.optional(),
   bold: z.boolean().optional(),
+  /**
+   * `line` (default): every non-blank line is a paragraph; `blank`: paragraphs are
+   * separated by blank lines and single line breaks stay breaks (a notice body).
+   */
+  split: z.enum(["line", "blank"]).default("line"),
 });
 
 /** Check boxes: □ for each option, ☑ for the value(s) in `field`. */

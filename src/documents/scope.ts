@@ -2,6 +2,7 @@
 import { TemplateError } from "./errors.js";
 import { renderText } from "./hbs.js";
 import type { TemplateSpec } from "./schema.js";
+import type { ParagraphStyles } from "./style.js";
 import { getPath } from "./text.js";
 
 /** Rendering state of one block. */
@@ -15,6 +16,8 @@ export interface Scope {
   spec: TemplateSpec;
   /** The template file, for error messages. */
   file: string;
+  /** Paragraph styles in use in this document. */
+  styles: ParagraphStyles;
 }
 
 /** @throws TemplateError naming the template, file and block path */

@@ -4,7 +4,7 @@
  * level-2 楷体_GB2312, tables 小四, page numbers 宋体 四号 `— 1 —`.
  * Latin text and digits use Times New Roman.
  */
-import { type IRunOptions, TextRun } from "docx";
+import { type IParagraphStyleOptions, TextRun } from "docx";
 import type { Face, FontSize } from "./schema.js";
 import { cleanText } from "./text.js";
 
@@ -62,17 +62,45 @@ export interface RunStyle {
   bold?: boolean;
 }
 
+const FACE_KEY: Record<Face, string> = { 仿宋: "fs", 黑体: "ht", 楷体: "kt", 小标宋: "xbs", 宋体: "st" };
+
 /**
- * A run of literal text (cleaned with {@link cleanText}); `\n` inside becomes a line break.
+ * The paragraph styles of one document, one per typeface and size in use
+ * (`pb-fs-12` = 仿宋 小四): paragraphs name their style and runs carry only
+ * bold, which keeps the XML small and rendering fast.
+ */
+export class ParagraphStyles {
+  private readonly used = new Map<string, { face: Face; size: FontSize; inTable: boolean }>();
+
+  /**
+   * The style id for a typeface and size, registered on first use; table
+   * styles (`-t`) add a little space above and below each paragraph.
+   */
+  id(face: Face, size: FontSize, inTable = false): string {
+    const id = `pb-${FACE_KEY[face]}-${String(points(size)).replace(".", "_")}${inTable ? "-t" : ""}`;
+    if (!this.used.has(id)) this.used.set(id, { face, size, inTable });
+    return id;
+  }
+
+  /** The definitions for `new Document({ styles: { paragraphStyles } })`. */
+  definitions(): IParagraphStyleOptions[] {
+    return [...this.used].map(([id, { face, size, inTable }]) => ({
+      id,
+      name: id,
+      basedOn: "Normal",
+      run: { font: fontOf(face), size: halfPoints(size) },
+      paragraph: inTable ? { spacing: { before: 40, after: 40 } } : undefined,
+    }));
+  }
+}
+
+/**
+ * Runs of literal text (cleaned with {@link cleanText}); `\n` inside becomes a
+ * line break. Font and size come from the paragraph's style.
  * @param text the text, inserted as it is (no template evaluation happens here)
  */
-export function textRuns(text: string, style: RunStyle = {}): TextRun[] {
-  const base: IRunOptions = {
-    font: fontOf(style.face ?? BODY.face),
-    size: halfPoints(style.size ?? BODY.size),
-    bold: style.bold,
-  };
+export function textRuns(text: string, bold?: boolean): TextRun[] {
   return cleanText(text)
     .split("\n")
-    .map((line, i) => new TextRun({ ...base, text: line, break: i > 0 ? 1 : undefined }));
+    .map((line, i) => new TextRun({ text: line, bold, break: i > 0 ? 1 : undefined }));
 }

@@ -3,8 +3,11 @@
  * XML cannot hold, and dotted-path look-ups. Nothing here evaluates a value.
  */
 
-// Characters XML 1.0 forbids (C0 controls except tab/newline/CR, U+FFFE/U+FFFF) and lone surrogates.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** May XML 1.0 hold this code point? (Not: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.) */
+function xmlChar(cp: number): boolean {
+  if (cp < 0x20) return cp === 0x09 || cp === 0x0a || cp === 0x0d;
+  return !(cp >= 0xd800 && cp <= 0xdfff) && cp !== 0xfffe && cp !== 0xffff;
+}
 
 /**
  * The text with the characters a .docx cannot store removed (control
@@ -12,7 +15,10 @@ const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD80
  * else — `{{…}}`, `<`, `&`, bidi marks, emoji — is kept as it is.
  */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, "\n").replace(INVALID_XML, "");
+  let out = "";
+  // for…of walks code points: a surrogate pair is one, a lone surrogate stays alone and is dropped.
+  for (const ch of text.replace(/\r\n?/g, "\n")) if (xmlChar(ch.codePointAt(0) ?? 0)) out += ch;
+  return out;
 }
 
 /**
@@ -23,7 +29,11 @@ export function toText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (Array.isArray(value)) return value.map(toText).filter((s) => s !== "").join("、");
+  if (Array.isArray(value))
+    return value
+      .map(toText)
+      .filter((s) => s !== "")
+      .join("、");
   if (typeof value === "object") {
     const o = value as Record<string, unknown>;
     if ("label" in o && "value" in o) return `${toText(o.label)}：${toText(o.value)}`;

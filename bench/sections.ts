@@ -1,0 +1,118 @@
+/**
+ * Benchmark sections. Each runs in its own process (see run.ts) so that one
+ * section's heap does not slow another's garbage collection.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../src/answer/engine.js";
+import { PROJECT_ROOT, policiesDir } from "../src/cli/paths.js";
+import { renderTemplate } from "../src/documents/render.js";
+import { benchEligibility } from "./eligibility.js";
+
+/** One table row: samples in milliseconds. */
+export interface Row {
+  name: string;
+  samples: number[];
+  goal: string;
+}
+
+function buildRows(): Row[] {
+  const cold: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const dir = mkdtempSync(join(tmpdir(), "policybot-bench-"));
+    const t = performance.now();
+    Engine.load(policiesDir(), dir);
+    cold.push(performance.now() - t);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const cached: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    Engine.load(policiesDir());
+    cached.push(performance.now() - t);
+  }
+  return [
+    { name: "index build, no cache (YAML + zod + jieba dict + BM25)", samples: cold, goal: "-" },
+    { name: "index build, cached (Engine.load)", samples: cached, goal: "-" },
+  ];
+}
+
+function askRows(): Row[] {
+  const engine = Engine.load(policiesDir());
+  const questions = readFileSync(join(PROJECT_ROOT, "tests", "eval", "qa-dev.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { question: string }).question);
+  // One warm-up pass: lazy parts (the traditional→simplified converter) load on first use.
+  for (const q of questions) engine.ask(q);
+  const samples: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const q of questions) {
+      const t = performance.now();
+      engine.ask(q);
+      samples.push(performance.now() - t);
+    }
+  }
+  return [{ name: `ask in-process (${questions.length} dev questions × 20)`, samples, goal: "p99 < 5 ms" }];
+}
+
+function coldStartRows(): Row[] {
+  const samples: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    execFileSync(process.execPath, [join(PROJECT_ROOT, "bin", "policybot.js"), "ask", "郑州社会事业人才培养经费怎么拨付？"], {
+      stdio: "ignore",
+    });
+    samples.push(performance.now() - t);
+  }
+  return [{ name: "cold start: policybot ask", samples, goal: "< 400 ms" }];
+}
+
+function eligibilityRows(): Row[] {
+  const { samples, programs } = benchEligibility(200);
+  return [{ name: `evaluateAll: ${programs} programs per profile`, samples, goal: "p99 < 1 ms" }];
+}
+
+async function documentRows(): Promise<Row[]> {
+  // The 郑州 application form with typical answers (goal ≥ 100 docs/s on one core).
+  const form = {
+    name: "张三",
+    gender: "男",
+    birthDate: "1985-03",
+    ethnicity: "汉族",
+    politicalStatus: "中共党员",
+    idNumber: "410105198503011234",
+    mobile: "13800000000",
+    employer: "郑州市第一人民医院",
+    sector: "医疗卫生",
+    degree: "博士研究生",
+    major: "临床医学",
+    professionalTitle: "副主任医师",
+    post: "心内科副主任",
+    yearsAtEmployer: 8,
+    achievements: "主持市级科研项目2项，发表SCI论文6篇。\n".repeat(10),
+    plan: "第一年：完成进修；第二年：主持课题；第三年：形成团队。\n".repeat(8),
+  };
+  const templates = join(PROJECT_ROOT, "templates");
+  // Warm-up: template load, Handlebars compilation and JIT.
+  for (let i = 0; i < 20; i++) await renderTemplate(templates, "zz-social-talent-application", form);
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    await renderTemplate(templates, "zz-social-talent-application", form);
+    samples.push(performance.now() - t);
+  }
+  const perSecond = (1000 * samples.length) / samples.reduce((a, b) => a + b, 0);
+  return [{ name: `render zz-social-talent-application (${perSecond.toFixed(0)} docs/s)`, samples, goal: "≥ 100 docs/s" }];
+}
+
+/** The sections in table order. */
+export const SECTIONS: Record<string, () => Row[] | Promise<Row[]>> = {
+  build: buildRows,
+  ask: askRows,
+  "cold-start": coldStartRows,
+  eligibility: eligibilityRows,
+  documents: documentRows,
+};

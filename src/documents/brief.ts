@@ -1,0 +1,82 @@
+/**
+ * Data of the `policy-brief` template (政策要点): one program of the knowledge
+ * base as lines of text, each with the label of the clause it comes from.
+ */
+import type { KnowledgeBase, LoadedDocument } from "../kb/load.js";
+import type { Criterion } from "../kb/schema.js";
+import { statusLabel, validityWarning } from "../kb/status.js";
+
+const MARKS: Record<Criterion["strength"], { mark: string; markLabel: string }> = {
+  hard: { mark: "●", markLabel: "硬性" },
+  soft: { mark: "○", markLabel: "一般（可放宽）" },
+  manual: { mark: "◇", markLabel: "评审认定" },
+};
+
+/** Thrown for a program id the knowledge base does not have. */
+export class UnknownProgramError extends Error {
+  override name = "UnknownProgramError";
+  constructor(readonly programId: string) {
+    super(`未知项目 / unknown program: ${programId}`);
+  }
+}
+
+/**
+ * The data of a policy brief for one program.
+ * @param kb the loaded knowledge base
+ * @param programId e.g. `zz-social-talent`
+ * @returns title, documentTitle, docNumber, statusLabel, warning, issuers, issueDate, region,
+ *   sectors (+ sectorsClause), quota, duration, funding, criteria (with `mark`/`markLabel`),
+ *   exclusions, procedure, benefits, assessment, deadlines, contacts — every line with `clause`
+ *   (the clause label as the source text names it)
+ * @throws UnknownProgramError when the program does not exist
+ */
+export function policyBriefData(kb: KnowledgeBase, programId: string): Record<string, unknown> {
+  const found = kb.programs.find((p) => p.program.id === programId);
+  if (!found) throw new UnknownProgramError(programId);
+  const { program: p, document } = found;
+  const doc = document.doc;
+  const clause = (id: string) => clauseLabel(document, id);
+  const cited = (xs: { text: string; clause: string }[]) => xs.map((x) => ({ text: x.text, clause: clause(x.clause) }));
+  const contacts = p.contacts.length > 0 ? p.contacts : doc.contacts;
+  return {
+    title: p.title,
+    programId: p.id,
+    documentTitle: doc.title,
+    docNumber: doc.docNumber ?? "",
+    statusLabel: statusLabel(doc),
+    warning: validityWarning(doc) ?? "",
+    issuers: doc.issuers.join("、"),
+    issueDate: doc.issueDate,
+    region: [doc.region.province, doc.region.city, doc.region.district].filter(Boolean).join(""),
+    domain: p.domain ?? "",
+    tier: p.tier ?? "",
+    sectors: p.sectors.join("、"),
+    sectorsClause: p.sectorsClause ? clause(p.sectorsClause) : "",
+    quota: p.quota ? { text: p.quota.text, clause: clause(p.quota.clause) } : null,
+    duration: p.duration ? { text: p.duration.text, clause: clause(p.duration.clause) } : null,
+    funding: p.funding.map((f) => ({
+      text: f.text,
+      schedule: (f.schedule ?? []).map((s) => `${s.when}（${s.share}%）`).join("；"),
+      uses: f.uses ?? "",
+      clause: clause(f.clause),
+    })),
+    criteria: p.criteria.map((c) => ({ text: c.text, strength: c.strength, ...MARKS[c.strength], clause: clause(c.clause) })),
+    exclusions: cited(p.exclusions),
+    procedure: p.procedure.map((s) => ({ name: s.name, by: s.by ?? "", text: s.text, clause: clause(s.clause) })),
+    // A 经费 benefit repeats the funding lines above it.
+    benefits: (p.funding.length > 0 ? p.benefits.filter((b) => b.type !== "经费") : p.benefits).map((b) => ({
+      type: b.type,
+      text: b.text,
+      clause: clause(b.clause),
+    })),
+    obligations: cited(p.obligations),
+    assessment: cited(p.assessment),
+    deadlines: cited(p.deadlines),
+    contacts: contacts.map((c) => ({ department: c.department, role: c.role, clause: clause(c.clause) })),
+  };
+}
+
+/** The clause's label as its source text names it (e.g. 第六条), or its id. */
+function clauseLabel(document: LoadedDocument, id: string): string {
+  return document.clauseById.get(id)?.label ?? id;
+}
