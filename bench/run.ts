@@ -3,7 +3,8 @@
  * - index build (no cache / cached), `ask` latency in-process (goal p99 < 5 ms),
  *   cold start of `policybot ask` (goal < 400 ms);
  * - `evaluateAll` for every program (goal p99 < 1 ms);
- * - .docx rendering of an application form (goal ≥ 100 docs/s on one core).
+ * - .docx rendering of an application form (goal ≥ 100 docs/s on one core);
+ * - interview step latency (self-check and application).
  * Each section runs in its own process. A benchmark, not a test: it never fails on timings.
  */
 import { execFileSync } from "node:child_process";

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../src/answer/engine.js";
 import { PROJECT_ROOT, policiesDir } from "../src/cli/paths.js";
+import { defaultDeps, loadInterviews, start, step } from "../src/dialog/index.js";
 import { renderTemplate } from "../src/documents/render.js";
 import { benchEligibility } from "./eligibility.js";
 
@@ -108,6 +109,50 @@ async function documentRows(): Promise<Row[]> {
   return [{ name: `render zz-social-talent-application (${perSecond.toFixed(0)} docs/s)`, samples, goal: "≥ 100 docs/s" }];
 }
 
+async function interviewRows(): Promise<Row[]> {
+  // One step of the self-check (answer → evaluate every program → next question), without documents.
+  const root = policiesDir();
+  const kb = Engine.load(root).kb;
+  const interviews = loadInterviews(join(PROJECT_ROOT, "conversations"), kb);
+  const selfCheck = interviews.get("self-check");
+  const application = interviews.get("zz-social-talent-application");
+  if (!selfCheck || !application) throw new Error("interviews missing");
+  const deps = { ...defaultDeps(kb, join(PROJECT_ROOT, "templates"), "2026-11-22"), render: undefined };
+  const samples: number[] = [];
+  const appSamples: number[] = [];
+  const answers = ["郑州市", "教育", "中国", "40", "博士", "6", "是", "否", "否", "未认定"];
+  const appAnswers = [
+    "张三",
+    "男",
+    "1985-06-01",
+    "汉族",
+    "跳过",
+    "410105198506011234",
+    "13812345678",
+    "郑州市第一人民医院",
+    "教育",
+    "博士",
+  ];
+  for (let round = 0; round < 50; round++) {
+    let turn = await start(selfCheck, deps);
+    for (const text of answers) {
+      const t = performance.now();
+      turn = await step(selfCheck, turn.state, { text }, deps);
+      samples.push(performance.now() - t);
+    }
+    let app = await start(application, deps);
+    for (const text of appAnswers) {
+      const t = performance.now();
+      app = await step(application, app.state, { text }, deps);
+      appSamples.push(performance.now() - t);
+    }
+  }
+  return [
+    { name: "interview step: self-check (evaluates every program)", samples, goal: "-" },
+    { name: "interview step: application form", samples: appSamples, goal: "-" },
+  ];
+}
+
 /** The sections in table order. */
 export const SECTIONS: Record<string, () => Row[] | Promise<Row[]>> = {
   build: buildRows,
@@ -115,4 +160,5 @@ export const SECTIONS: Record<string, () => Row[] | Promise<Row[]>> = {
   "cold-start": coldStartRows,
   eligibility: eligibilityRows,
   documents: documentRows,
+  interviews: interviewRows,
 };
