@@ -2,31 +2,14 @@
  * `when` conditions and the questions that apply: a question applies when every
  * condition holds on the answers to earlier questions (by field).
  */
+import { compare } from "../rules/test.js";
 import type { Condition, Interview, Question } from "./schema.js";
 import type { DialogState } from "./types.js";
 
 /** Compare one condition with a value; a missing value never satisfies it. */
 export function conditionHolds(c: Condition, value: unknown): boolean {
   if (value === undefined || value === null) return false;
-  const v = c.value;
-  switch (c.op) {
-    case "eq":
-      return value === v;
-    case "ne":
-      return value !== v;
-    case "in":
-      return Array.isArray(v) && (v as unknown[]).includes(value);
-    case "not_in":
-      return Array.isArray(v) && !(v as unknown[]).includes(value);
-    case "gte":
-      return typeof value === "number" && typeof v === "number" && value >= v;
-    case "lte":
-      return typeof value === "number" && typeof v === "number" && value <= v;
-    case "gt":
-      return typeof value === "number" && typeof v === "number" && value > v;
-    case "lt":
-      return typeof value === "number" && typeof v === "number" && value < v;
-  }
+  return compare(c.op, c.value, value);
 }
 
 /** The applicable questions (in order) and the facts (field → value) their answers give. */

@@ -5,32 +5,38 @@
  */
 import type { Test } from "../kb/schema.js";
 
-/** Order of degrees and titles, for comparisons such as 本科及以上. */
-export const DEGREE_ORDER = ["高中及以下", "大专", "本科", "硕士", "博士"] as const;
-export const TITLE_ORDER = ["无", "初级", "中级", "副高级", "正高级"] as const;
+/** A comparison operator of criteria and interview conditions. */
+export type Op = Test["op"];
+
+/**
+ * Compare a known value with an expected one.
+ * @returns whether `value op expected` holds (numbers only for gte/lte/gt/lt, lists for in/not_in)
+ */
+export function compare(op: Op, expected: unknown, value: unknown): boolean {
+  switch (op) {
+    case "eq":
+      return value === expected;
+    case "ne":
+      return value !== expected;
+    case "in":
+      return Array.isArray(expected) && (expected as unknown[]).includes(value);
+    case "not_in":
+      return Array.isArray(expected) && !(expected as unknown[]).includes(value);
+    case "gte":
+      return typeof value === "number" && typeof expected === "number" && value >= expected;
+    case "lte":
+      return typeof value === "number" && typeof expected === "number" && value <= expected;
+    case "gt":
+      return typeof value === "number" && typeof expected === "number" && value > expected;
+    case "lt":
+      return typeof value === "number" && typeof expected === "number" && value < expected;
+  }
+}
 
 /**
  * @returns true/false when the value decides the test, `null` when the value is missing
  */
 export function evaluateTest(test: Test, value: unknown): boolean | null {
   if (value === undefined || value === null || value === "") return null;
-  const v = test.value;
-  switch (test.op) {
-    case "eq":
-      return value === v;
-    case "ne":
-      return value !== v;
-    case "in":
-      return Array.isArray(v) && (v as unknown[]).includes(value);
-    case "not_in":
-      return Array.isArray(v) && !(v as unknown[]).includes(value);
-    case "gte":
-      return typeof value === "number" && typeof v === "number" && value >= v;
-    case "lte":
-      return typeof value === "number" && typeof v === "number" && value <= v;
-    case "gt":
-      return typeof value === "number" && typeof v === "number" && value > v;
-    case "lt":
-      return typeof value === "number" && typeof v === "number" && value < v;
-  }
+  return compare(test.op, test.value, value);
 }
