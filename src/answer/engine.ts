@@ -21,11 +21,6 @@ import { ClauseIndex, type Hit } from "./retrieve.js";
 import { checkSlots } from "./slots-check.js";
 import { type Answer, type ChatContext, type Choice, type Citation, EMPTY_CONTEXT } from "./types.js";
 
-/** Words that ask for an amount rather than say what it is for. */
-const ASKING_WORDS = new Set(["多少", "多少钱", "标准", "具体", "金额", "数额", "每月", "每个月", "一个月", "能拿", "拿到", "是否"]);
-/** Words that only say "money" (奖金 asks about whatever money the program pays). */
-const MONEY_WORDS = new Set(["钱", "奖金", "奖励", "补贴", "津贴", "资助", "经费", "补助", "资金", "费用", "培养经费"]);
-
 /** Longest question accepted, in characters. */
 export const MAX_QUESTION_CHARS = 500;
 /** Minimum BM25 score of the best clause for an answer without a detected program or intent. */
@@ -451,17 +446,15 @@ export class Engine {
     const quoted = own ? quotedHits.filter((h) => own.has(h.clause.id)) : quotedHits;
     // What the money is for (购房补贴, 食宿补贴, 第一期 …): the question's words minus
     // the names of places, 领域 and 层次, generic words and the asking words themselves.
-    const generic = new Set(this.nlu.lexicon.generic);
+    const { lexicon } = this.nlu;
+    const generic = new Set(lexicon.generic);
+    const asking = new Set(lexicon.amountAskingWords);
+    const money = new Set(lexicon.moneyWords);
     const places = u.mentions.filter((m) => m.kind !== "program").map((m) => m.surface);
     // English questions reach the documents through a glossary: their words do not say what the money is for.
     const focus = (u.lang === "en" ? [] : u.tokens).filter(
       (w) =>
-        w.length >= 2 &&
-        !generic.has(w) &&
-        !ASKING_WORDS.has(w) &&
-        !MONEY_WORDS.has(w) &&
-        !places.some((p) => p.includes(w)) &&
-        !/^[a-z0-9]+$/.test(w),
+        w.length >= 2 && !generic.has(w) && !asking.has(w) && !money.has(w) && !places.some((p) => p.includes(w)) && !/^[a-z0-9]+$/.test(w),
     );
     // A structured line speaks for its program: match the question against its names too.
     const names = t.programs.map((p) => [p.title, ...p.aliases].join(" ")).join(" ");

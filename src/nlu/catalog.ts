@@ -32,6 +32,8 @@ export const Lexicon = z.object({
   stopwords: z.array(z.string()).default([]),
   domains: z.record(z.string(), z.array(z.string())).default({}),
   generic: z.array(z.string()).default([]),
+  amountAskingWords: z.array(z.string()).default([]),
+  moneyWords: z.array(z.string()).default([]),
   criteriaAspects: z
     .record(z.string(), z.object({ words: z.array(z.string()), fields: z.array(z.string()), text: z.array(z.string()) }))
     .default({}),

@@ -95,7 +95,7 @@ function translateEnglish(text: string, english: Record<string, string>): string
  * weighted up to 1.5× towards the end of the sentence (Chinese puts the asked
  * thing last: 研修期间可以请假吗 asks about leave, not the period).
  */
-function scoreIntents(text: string, zh: string, lang: "zh" | "en", intents: Intent[]): { intent: Intent; score: number }[] {
+function scoreIntents(text: string, zh: string, intents: Intent[]): { intent: Intent; score: number }[] {
   const ranked: { intent: Intent; score: number }[] = [];
   for (const intent of intents) {
     let score = 0;
@@ -149,7 +149,7 @@ export function understand(raw: string, r: NluResources): Understanding {
     .tag(zh)
     .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
     .map((t) => t.word);
-  const intents = scoreIntents(text, zh, lang, r.intents);
+  const intents = scoreIntents(text, zh, r.intents);
   const generic = new Set(r.lexicon.generic);
   const named = mentions.map((m) => m.surface);
   const keywords = intents.flatMap((i) => i.intent.keywords.filter((k) => zh.includes(k)));
