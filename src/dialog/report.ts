@@ -46,7 +46,9 @@ export function verdictTable(results: EligibilityResult[]): string {
   const byDocument = new Map<string, EligibilityResult[]>();
   for (const r of results.filter((x) => x.verdict === "ineligible"))
     byDocument.set(r.program.document, [...(byDocument.get(r.program.document) ?? []), r]);
-  for (const [document, group] of byDocument) {
+  // The applicant's own region first: its misses matter more than other cities' programs.
+  const groups = [...byDocument].sort(([, a], [, b]) => Number(b.some(local)) - Number(a.some(local)));
+  for (const [document, group] of groups) {
     const why = [...new Set(group.map((r) => r.criteria.find((c) => c.status === "not_met" && !c.soft)?.text ?? "不满足申报条件"))];
     const shown = why.length > 3 ? `${why.slice(0, 3).join("；")}等` : why.join("；");
     const names =
@@ -61,23 +63,61 @@ export function verdictTable(results: EligibilityResult[]): string {
 /** The disclaimer printed at the end of the report. */
 export const DISCLAIMER = "本报告依据您在对话中提供的信息和政策原文自动生成，仅供参考，不构成申报资格的认定；最终以主管部门审核为准。";
 
-/** The data of the `self-check-report` template. */
+/** Whether a program is in the applicant's region (its region criterion is met, or it has none). */
+function local(r: EligibilityResult): boolean {
+  const region = r.criteria.filter((c) => c.fields.includes("region"));
+  return region.length === 0 || region.some((c) => c.status === "met");
+}
+
+function resultRow(r: EligibilityResult): Record<string, unknown> {
+  return {
+    program: r.program.title,
+    document: r.program.document,
+    verdict: r.verdict,
+    verdictLabel: VERDICT_TEXT[r.verdict],
+    criteria: r.criteria.map((c) => ({
+      text: c.text,
+      statusLabel: STATUS_TEXT[c.status],
+      explanation: c.status === "not_met" || c.status === "unknown" ? c.explanation : undefined,
+      source: `${c.source.document ? `《${c.source.document}》` : ""}${c.source.clause}`,
+    })),
+    nextSteps: r.nextSteps,
+  };
+}
+
+/**
+ * The data of the `self-check-report` template. The conclusion table lists
+ * every program of the applicant's region and one line per other document;
+ * the detailed criteria (`details`) cover the programs still open and the
+ * region's three closest misses, so the report stays a few pages however many
+ * programs the KB holds.
+ */
 export function reportData(date: string, answered: Question[], state: DialogState, results: EligibilityResult[]): Record<string, unknown> {
+  const mine = results.filter(local);
+  const elsewhere = new Map<string, EligibilityResult[]>();
+  for (const r of results.filter((x) => !local(x))) elsewhere.set(r.program.document, [...(elsewhere.get(r.program.document) ?? []), r]);
+  const summary = [
+    ...mine.map(resultRow),
+    ...[...elsewhere].map(([document, group]) => ({
+      program: `${group.length} 个项目（${group
+        .slice(0, 3)
+        .map((r) => r.program.title)
+        .join("、")}${group.length > 3 ? "等" : ""}）`,
+      document,
+      verdict: "ineligible",
+      verdictLabel: "不适用（单位所在地区不在适用范围）",
+      criteria: [],
+      nextSteps: [],
+    })),
+  ];
   return {
     date,
     profile: answered.map((q) => ({ label: profileFieldLabel(q.field), value: displayValue(q, state.answers[q.id]) })),
-    results: results.map((r) => ({
-      program: r.program.title,
-      document: r.program.document,
-      verdict: r.verdict,
-      verdictLabel: VERDICT_TEXT[r.verdict],
-      criteria: r.criteria.map((c) => ({
-        text: c.text,
-        statusLabel: STATUS_TEXT[c.status],
-        source: `${c.source.document ? `《${c.source.document}》` : ""}${c.source.clause}`,
-      })),
-      nextSteps: r.nextSteps,
-    })),
+    results: summary,
+    // Every program still open, and the three closest misses of the region (why not, and when).
+    details: [...mine.filter((r) => r.verdict !== "ineligible"), ...mine.filter((r) => r.verdict === "ineligible").slice(0, 3)].map(
+      resultRow,
+    ),
     disclaimer: DISCLAIMER,
   };
 }

@@ -161,7 +161,7 @@ const RANK: Record<Verdict, number> = { eligible: 0, conditional: 1, incomplete:
 
 /**
  * Evaluate every program that has criteria, best first (eligible, conditional,
- * incomplete, ineligible; then by the share of criteria met).
+ * incomplete, ineligible; within a verdict, fewest unmet criteria, then most met).
  */
 export function evaluateAll(kb: KnowledgeBase, profile: Profile, opts: { asOf?: string } = {}): EligibilityResult[] {
   const asOf = opts.asOf ?? today();
@@ -169,10 +169,12 @@ export function evaluateAll(kb: KnowledgeBase, profile: Profile, opts: { asOf?: 
   const results = kb.programs
     .filter(({ program }) => program.criteria.length + program.exclusions.length > 0)
     .map(({ program, document }) => evaluateFacts(facts, program, asOf, document.doc));
-  const metShare = (r: EligibilityResult) => r.criteria.filter((c) => c.status === "met").length / Math.max(1, r.criteria.length);
+  // Within a verdict: fewest failures first (the closest misses), then most criteria met.
+  const failures = (r: EligibilityResult) => r.criteria.filter((c) => c.status === "not_met").length;
+  const met = (r: EligibilityResult) => r.criteria.filter((c) => c.status === "met").length;
   return results
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => RANK[a.r.verdict] - RANK[b.r.verdict] || metShare(b.r) - metShare(a.r) || a.i - b.i)
+    .sort((a, b) => RANK[a.r.verdict] - RANK[b.r.verdict] || failures(a.r) - failures(b.r) || met(b.r) - met(a.r) || a.i - b.i)
     .map(({ r }) => r);
 }
 

@@ -99,6 +99,27 @@ export const DATA: Record<string, Record<string, unknown>> = {
         nextSteps: [],
       },
     ],
+    details: [
+      {
+        program: "郑州市社会事业人才培养专项",
+        document: "郑州市社会事业人才培养专项实施细则（郑人社规〔2024〕1号）",
+        verdict: "eligible",
+        verdictLabel: "符合",
+        criteria: [
+          { text: "年龄一般在45周岁以下", statusLabel: "满足", source: "第四条" },
+          { text: "一般应具有高级职称或博士学位", statusLabel: "满足", source: "第四条" },
+        ],
+        nextSteps: ["准备三年培养规划", "由用人单位通过“郑聚英才计划”服务平台申报"],
+      },
+      {
+        program: "玉溪市基层人才对口培养计划",
+        document: "玉溪市基层人才对口培养计划实施细则（试行）",
+        verdict: "ineligible",
+        verdictLabel: "不符合",
+        criteria: [{ text: "年龄在35岁左右", statusLabel: "不满足", source: "第五条" }],
+        nextSteps: [],
+      },
+    ],
   },
   notice: {
     title: "关于开展2026年度社会事业人才培养对象申报工作的通知",
