@@ -17,7 +17,7 @@ import { type NluResources, type Understanding, understand } from "../nlu/unders
 import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { excerpt, MONEY, sentences } from "./excerpt.js";
 import { chineseDate, type Rendered, renderBasis, renderField, renderStatus, whoToAsk } from "./render.js";
-import { ClauseIndex, type Hit } from "./retrieve.js";
+import { bigramsOf, ClauseIndex, type Hit } from "./retrieve.js";
 import { checkSlots } from "./slots-check.js";
 import { type Answer, type ChatContext, type Choice, type Citation, EMPTY_CONTEXT } from "./types.js";
 
@@ -179,11 +179,11 @@ export class Engine {
     const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
     // A word no clause uses may be a typo (任物 → 任务): add its corrections, and character bigrams.
     const unknown = this.index.unknownWords(u.tokens);
-    const fixes = unknown.flatMap((w) => corrections(w, u.zh, this.index.vocabulary(), this.index.corpus()));
+    const fixes = unknown.flatMap((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()));
     const terms = [
       ...(content.length > 0 ? content : u.tokens).map((t) => ({ term: t, weight: 1 })),
       ...fixes.map((t) => ({ term: t, weight: 1 })),
-      ...(unknown.length > 0 ? u.bigrams.map((t) => ({ term: t, weight: 0.6, bigram: true })) : []),
+      ...unknownBigrams(u.zh, unknown).map((t) => ({ term: t, weight: 0.6, bigram: true })),
       ...(intent?.clauseWords ?? []).map((t) => ({ term: t, weight: 0.3 })),
     ];
     const single = targets.flatMap((t) => (t.programs.length === 1 && t.programs[0] ? [t.programs[0]] : []));
@@ -686,6 +686,17 @@ function unique<T>(xs: T[]): T[] {
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** Character bigrams of each unknown word with one neighbour on each side (主要任物有 → 要任, 任物, 物有). */
+function unknownBigrams(question: string, unknown: string[]): string[] {
+  const out = new Set<string>();
+  for (const w of unknown) {
+    const at = question.indexOf(w);
+    if (at < 0) continue;
+    for (const b of bigramsOf(question.slice(Math.max(0, at - 1), at + w.length + 1))) out.add(b);
+  }
+  return [...out];
 }
 
 /** `武清区鲲鹏工程 卫生领域 拔尖人才` for one program; `拔尖人才（党政、卫生…）` for a group sharing a tier. */

@@ -11,6 +11,7 @@ import MiniSearch, { type Options } from "minisearch";
 import type { KnowledgeBase, LoadedDocument } from "../kb/load.js";
 import type { Clause } from "../kb/schema.js";
 import type { Segmenter } from "../nlu/segment.js";
+import { SpellIndex } from "../nlu/spell.js";
 import { readCache, writeCache } from "../util/cache.js";
 
 /** A clause found for a query, with its BM25 score. */
@@ -54,6 +55,7 @@ export class ClauseIndex {
   private readonly bigramOptions: Options<IndexedClause>;
   private readonly known = new Map<string, boolean>();
   private vocab: Set<string> | null = null;
+  private spell: SpellIndex | null = null;
   private allText: string | null = null;
   private readonly tokenize: (s: string) => string[];
 
@@ -110,6 +112,12 @@ export class ClauseIndex {
       if (this.cache) writeCache(this.cache.dir, name, JSON.stringify([...this.vocab]));
     }
     return this.vocab;
+  }
+
+  /** The vocabulary indexed for one-character typo lookups (built on first use). */
+  spellIndex(): SpellIndex {
+    this.spell ??= new SpellIndex(this.vocabulary());
+    return this.spell;
   }
 
   /** All clause texts joined (for checking that a phrase is written somewhere). */

@@ -6,23 +6,49 @@
  */
 
 /**
+ * Known words indexed by "one character blanked" patterns (任* and *务 for 任务),
+ * so the words one substitution away from a typo are found by a few lookups.
+ */
+export class SpellIndex {
+  private readonly byPattern = new Map<string, string[]>();
+
+  /** @param vocabulary the words of the clause index */
+  constructor(vocabulary: Iterable<string>) {
+    for (const w of vocabulary) {
+      if (w.length < 2 || w.length > 6) continue;
+      for (let i = 0; i < w.length; i++) {
+        const key = `${w.slice(0, i)}\u0000${w.slice(i + 1)}`;
+        const list = this.byPattern.get(key);
+        if (list) list.push(w);
+        else this.byPattern.set(key, [w]);
+      }
+    }
+  }
+
+  /** Known words that differ from `word` in exactly one character. */
+  neighbours(word: string): string[] {
+    const out = new Set<string>();
+    for (let i = 0; i < word.length; i++) {
+      for (const w of this.byPattern.get(`${word.slice(0, i)}\u0000${word.slice(i + 1)}`) ?? []) if (w !== word) out.add(w);
+    }
+    return [...out];
+  }
+}
+
+/**
  * @param word an unknown word of the question (2–6 Chinese characters)
  * @param question the question it comes from (for its neighbours)
- * @param vocabulary the words of the clause index
+ * @param index the known words
  * @param corpus all clause texts, joined
  * @returns corrections, best first (empty when none is convincing)
  */
-export function corrections(word: string, question: string, vocabulary: Iterable<string>, corpus: string): string[] {
+export function corrections(word: string, question: string, index: SpellIndex, corpus: string): string[] {
   if (word.length < 2 || word.length > 6) return [];
   const at = question.indexOf(word);
   const before = at > 0 ? question.slice(Math.max(0, at - 1), at) : "";
   const after = at >= 0 ? question.slice(at + word.length, at + word.length + 1) : "";
   const scored: { w: string; score: number }[] = [];
-  for (const v of vocabulary) {
-    if (v.length !== word.length || v === word) continue;
-    let diff = 0;
-    for (let i = 0; i < v.length && diff <= 1; i++) if (v[i] !== word[i]) diff++;
-    if (diff !== 1) continue;
+  for (const v of index.neighbours(word)) {
     // Context confirms the correction: 要+任务 is written in 主要任务.
     const score = (before && corpus.includes(before + v) ? 1 : 0) + (after && corpus.includes(v + after) ? 1 : 0);
     if (score > 0) scored.push({ w: v, score });

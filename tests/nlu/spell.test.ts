@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { corrections } from "../../src/nlu/spell.js";
+import { corrections, SpellIndex } from "../../src/nlu/spell.js";
 
 const corpus = "研修人员的主要任务：学习掌握本领域本专业理论动态和前沿技术。培养经费每人10000元。";
-const vocabulary = ["任务", "任何", "人物", "研修", "人员", "经费", "培养", "主要任务"];
+const vocabulary = new SpellIndex(["任务", "任何", "人物", "研修", "人员", "经费", "培养", "主要任务"]);
 
 describe("one-character typo correction", () => {
   it("主要任物 → 任务, confirmed by the neighbouring 要", () => {
