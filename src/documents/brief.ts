@@ -60,23 +60,59 @@ export function policyBriefData(kb: KnowledgeBase, programId: string): Record<st
       uses: f.uses ?? "",
       clause: clause(f.clause),
     })),
-    criteria: p.criteria.map((c) => ({ text: c.text, strength: c.strength, ...MARKS[c.strength], clause: clause(c.clause) })),
+    // A one-pager: every hard and soft criterion, and the reviewers' (manual) ones summed up with their clauses.
+    criteria: [
+      ...p.criteria
+        .filter((c) => c.strength !== "manual")
+        .map((c) => ({ text: c.text, strength: c.strength, ...MARKS[c.strength], clause: clause(c.clause) })),
+      ...manualSummary(
+        p.criteria.filter((c) => c.strength === "manual"),
+        clause,
+      ),
+    ],
     exclusions: cited(p.exclusions),
     procedure: p.procedure.map((s) => ({ name: s.name, by: s.by ?? "", text: s.text, clause: clause(s.clause) })),
     // A 经费 benefit repeats the funding lines above it.
     benefits: (p.funding.length > 0 ? p.benefits.filter((b) => b.type !== "经费") : p.benefits).map((b) => ({
       type: b.type,
-      text: b.text,
+      text: shorten(b.text),
       clause: clause(b.clause),
     })),
     obligations: cited(p.obligations),
-    assessment: cited(p.assessment),
-    deadlines: cited(p.deadlines),
+    assessment: cited(p.assessment).map((a) => ({ ...a, text: shorten(a.text) })),
+    deadlines: cited(p.deadlines).map((d) => ({ ...d, text: shorten(d.text) })),
     contacts: contacts.map((c) => ({ department: c.department, role: c.role, clause: clause(c.clause) })),
   };
 }
 
-/** The clause's label as its source text names it (e.g. 第六条), or its id. */
+/**
+ * A short clause reference: the article (第六条) or, in documents split into
+ * domains, the outline number inside the domain (卫生/三、2 → 三、2).
+ */
 function clauseLabel(document: LoadedDocument, id: string): string {
+  if (id.includes("/")) return id.slice(id.lastIndexOf("/") + 1);
   return document.clauseById.get(id)?.label ?? id;
+}
+
+/** A one-pager keeps the first sentence of long measures (the cited clause has the rest). */
+function shorten(text: string, max = 56): string {
+  if (text.length <= max) return text;
+  const first = text.split(/(?<=[。；])/)[0] ?? text;
+  return first.length <= max ? first.replace(/[。；]$/, "…") : `${text.slice(0, max)}…`;
+}
+
+/** The reviewers' criteria as one line: 另有N项由评审把握的条件（其一 …）. */
+function manualSummary(manual: Criterion[], clause: (id: string) => string): Record<string, unknown>[] {
+  if (manual.length === 0) return [];
+  if (manual.length <= 2) return manual.map((c) => ({ text: c.text, strength: "manual", ...MARKS.manual, clause: clause(c.clause) }));
+  const clauses = [...new Set(manual.map((c) => clause(c.clause)))].join("、");
+  const first = manual[0]?.text ?? "";
+  return [
+    {
+      text: `另有${manual.length}项由评审把握的条件，如“${first.length > 30 ? `${first.slice(0, 30)}…` : first}”`,
+      strength: "manual",
+      ...MARKS.manual,
+      clause: clauses,
+    },
+  ];
 }

@@ -230,10 +230,13 @@ describe("policy brief from the knowledge base", () => {
     expect(t).toContain("文件状态：现行有效");
     expect(t).toMatch(/20万元标准经费资助.*（第六条）/);
     expect(t).toContain("●硬性");
-    expect(t).toContain("○一般（可放宽）");
-    expect(t).toContain("◇评审认定");
-    expect(t).toMatch(/1\. 通知.*（第五条）/);
-    expect(t).toContain("郑州市人力资源和社会保障局：");
+    expect(t).toContain("○一般性");
+    expect(t).toContain("◇由评审把握");
+    expect(t).toContain("● 具有中国国籍（第四条）");
+    expect(t).toContain("○ 年龄一般在45周岁以下（第四条）");
+    expect(t).toMatch(/程序：通知 → 申报 → 推荐 → 评审 → 公示公布（第五条）/);
+    expect(t).toContain("咨询：郑州市人力资源和社会保障局");
+    expect(t).toContain("郑州市财政局2024年2月19日印发");
   });
 
   it("expired document: status label and warning", async () => {
