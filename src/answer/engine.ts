@@ -4,10 +4,9 @@
  * citations. Ambiguous questions get `clarify`, unanswerable ones `no_answer`.
  */
 
-import Fuse from "fuse.js";
 import { type KnowledgeBase, type LoadedDocument, loadKnowledgeBase } from "../kb/load.js";
 import type { Clause, Program } from "../kb/schema.js";
-import { statusLabel, validityWarning } from "../kb/status.js";
+import { validityWarning } from "../kb/status.js";
 import { type Intent, loadCatalog } from "../nlu/catalog.js";
 import { MentionIndex } from "../nlu/mentions.js";
 import { hasContent, normalize } from "../nlu/normalize.js";
@@ -15,11 +14,19 @@ import { createSegmenter } from "../nlu/segment.js";
 import { corrections } from "../nlu/spell.js";
 import { type NluResources, type Understanding, understand } from "../nlu/understand.js";
 import { cacheKey, defaultCacheDir } from "../util/cache.js";
-import { excerpt, MONEY, sentences } from "./excerpt.js";
-import { chineseDate, type Rendered, renderBasis, renderField, renderStatus, whoToAsk } from "./render.js";
+import { round, unique } from "../util/collections.js";
+import { amountStated } from "./amount.js";
+import { matchChoice } from "./choices.js";
+import { excerpt } from "./excerpt.js";
+import { ProgramIndex, type Target } from "./programs.js";
+import { renderField } from "./render.js";
+import { allStatusesTurn, citations, clarifyTurn, noAmountTurn, noAnswerTurn, plainTurn, supersededTurn } from "./replies.js";
 import { bigramsOf, ClauseIndex, type Hit } from "./retrieve.js";
 import { checkSlots } from "./slots-check.js";
-import { type Answer, type ChatContext, type Choice, type Citation, EMPTY_CONTEXT } from "./types.js";
+import { structuredFor } from "./structured.js";
+import { type ChatContext, type Choice, EMPTY_CONTEXT, type Turn } from "./types.js";
+
+export type { Turn } from "./types.js";
 
 /** Longest question accepted, in characters. */
 export const MAX_QUESTION_CHARS = 500;
@@ -27,27 +34,13 @@ export const MAX_QUESTION_CHARS = 500;
 const MIN_SCORE_UNSCOPED = 12;
 const MIN_SCORE_SCOPED = 4;
 
-interface Target {
-  document: LoadedDocument;
-  programs: Program[];
-  /** The question named one of these programs (not just the region). */
-  explicit: boolean;
-}
-
-/** The result of one turn. */
-export interface Turn {
-  answer: Answer;
-  context: ChatContext;
-}
-
 export class Engine {
   /** The understanding resources (segmenter, mentions, catalog), for tools and tests. */
   readonly nlu: NluResources;
   private readonly index: ClauseIndex;
   private readonly intents: Intent[];
-  private readonly commonPhrases = new Map<string, boolean>();
-  private readonly programScoped = new Map<string, boolean>();
-  private readonly programClauses = new Map<string, Set<string>>();
+  private readonly programs: ProgramIndex;
+  private readonly isProgram = (id: string): boolean => this.programs.byId(id) !== undefined;
 
   private constructor(
     readonly kb: KnowledgeBase,
@@ -56,6 +49,7 @@ export class Engine {
   ) {
     const { intents, lexicon } = loadCatalog(policies, cacheDir);
     this.intents = intents;
+    this.programs = new ProgramIndex(kb);
     const mentions = new MentionIndex(kb, lexicon);
     const corpus = [
       ...kb.documents.flatMap((d) => d.clauses.map((c) => c.text)),
@@ -90,12 +84,12 @@ export class Engine {
    */
   ask(question: string, context: ChatContext = EMPTY_CONTEXT): Turn {
     const trimmed = question.trim();
-    if (trimmed === "") return this.plain("no_answer", "请输入您的问题，例如：郑州社会事业人才培养经费怎么拨付？", context);
+    if (trimmed === "") return plainTurn("no_answer", "请输入您的问题，例如：郑州社会事业人才培养经费怎么拨付？", context);
     if (trimmed.length > MAX_QUESTION_CHARS) {
-      return this.plain("no_answer", `问题太长了（超过${MAX_QUESTION_CHARS}字），请用一两句话说明您想了解的政策和问题。`, context);
+      return plainTurn("no_answer", `问题太长了（超过${MAX_QUESTION_CHARS}字），请用一两句话说明您想了解的政策和问题。`, context);
     }
     if (!hasContent(normalize(trimmed))) {
-      return this.plain("no_answer", "没有识别到文字内容。请用中文或英文描述您的问题，例如：武清卫生骨干人才的申报条件是什么？", context);
+      return plainTurn("no_answer", "没有识别到文字内容。请用中文或英文描述您的问题，例如：武清卫生骨干人才的申报条件是什么？", context);
     }
     const picked = this.pickChoice(trimmed, context);
     if (picked) return picked;
@@ -136,15 +130,15 @@ export class Engine {
       u.mentions
         .filter((m) => m.kind === "program")
         .filter((m) => {
-          const doc = this.programById(m.ref)?.document.doc.id;
-          return namedRegions.size === 0 || (doc !== undefined && namedRegions.has(doc)) || !this.isCommonPhrase(m.surface);
+          const doc = this.programs.byId(m.ref)?.document.doc.id;
+          return namedRegions.size === 0 || (doc !== undefined && namedRegions.has(doc)) || !this.programs.isCommonPhrase(m.surface);
         })
         .map((m) => m.ref),
     );
     let domains = unique(u.mentions.filter((m) => m.kind === "domain").map((m) => m.ref));
     let tiers = unique(u.mentions.filter((m) => m.kind === "tier").map((m) => m.ref));
     const superseded = unique(u.mentions.filter((m) => m.kind === "superseded").map((m) => m.ref));
-    let docIds = unique([...explicitDocs, ...explicitPrograms.map((p) => this.programById(p)?.document.doc.id ?? "")].filter(Boolean));
+    let docIds = unique([...explicitDocs, ...explicitPrograms.map((p) => this.programs.byId(p)?.document.doc.id ?? "")].filter(Boolean));
     let programIds = explicitPrograms;
     let intent = u.intent;
 
@@ -162,18 +156,18 @@ export class Engine {
     }
     if (docIds.length === 0 && tiers.length > 0) docIds = tierDocs;
 
-    if (superseded.length > 0) return this.answerSuperseded(superseded[0] ?? "", context);
+    if (superseded.length > 0) return supersededTurn(this.kb, superseded[0] ?? "") ?? noAnswerTurn(this.kb, context);
 
     if (u.foreignPlaces.length > 0 && docIds.length === 0) {
       const regions = this.kb.documents.map((d) => d.doc.region.district ?? d.doc.region.city);
-      return this.plain(
+      return plainTurn(
         "no_answer",
         `抱歉，我只收录了${unique(regions).join("、")}的人才政策，没有“${u.foreignPlaces[0]}”的相关文件，无法回答。请咨询当地人力资源和社会保障部门或人才工作领导小组办公室。`,
         context,
       );
     }
 
-    const targets = this.resolveTargets(docIds, programIds, domains, tiers);
+    const targets = this.programs.resolveTargets(docIds, programIds, domains, tiers);
     // Inside a scope the names that chose it (武清, 鲲鹏工程) no longer discriminate between clauses.
     const names = u.mentions.filter((m) => m.kind === "document").map((m) => m.surface);
     const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
@@ -196,7 +190,7 @@ export class Engine {
       intent: intent?.id ?? null,
     };
 
-    if (targets.length === 0 && intent?.field === "status") return this.answerAllStatuses(nextContext);
+    if (targets.length === 0 && intent?.field === "status") return allStatusesTurn(this.kb, nextContext);
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
 
     // One document with several programs that answer differently → clarify.
@@ -209,12 +203,13 @@ export class Engine {
         const union = new Set(rendered.flat());
         const shared = [...union].filter((l) => sets.every((set) => set.has(l))).length;
         if (union.size > 0 && shared / union.size < 0.6) {
-          return this.clarify(
+          return clarifyTurn(
             question,
             intent,
             t.programs.map((p) => ({ label: p.title, value: p.id })),
             t.document,
             nextContext,
+            this.isProgram,
           );
         }
       }
@@ -231,7 +226,7 @@ export class Engine {
   ): Turn {
     const hits = this.index.query(terms);
     const top = hits[0];
-    if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return this.noAnswer(context);
+    if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return noAnswerTurn(this.kb, context);
     if (intent?.perProgram && !u.cross && u.specific.length === 0) {
       const withData = this.kb.documents.filter((d) => d.doc.programs.some((p) => renderField(intent, p).lines.length > 0));
       if (withData.length >= 2) {
@@ -240,11 +235,11 @@ export class Engine {
             ? d.doc.programs.map((p) => ({ label: p.title, value: p.id }))
             : [{ label: `${d.doc.shortTitle}（${domainList(d)}）`, value: d.doc.id }],
         );
-        return this.clarify(question, intent, choices, null, { ...EMPTY_CONTEXT, intent: intent.id });
+        return clarifyTurn(question, intent, choices, null, { ...EMPTY_CONTEXT, intent: intent.id }, this.isProgram);
       }
     }
-    if (top.score < MIN_SCORE_SCOPED) return this.noAnswer(context);
-    const target: Target = { document: top.document, programs: this.programsOfClause(top.document, top.clause), explicit: true };
+    if (top.score < MIN_SCORE_SCOPED) return noAnswerTurn(this.kb, context);
+    const target: Target = { document: top.document, programs: this.programs.programsOfClause(top.document, top.clause), explicit: true };
     return this.compose(u, intent, [target], terms, {
       documents: [top.document.doc.id],
       programs: target.programs.length === 1 ? [target.programs[0]?.id ?? ""] : [],
@@ -271,7 +266,7 @@ export class Engine {
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
     // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.
     const anyExplicit = targets.some((t) => t.explicit);
-    const structuredOf = new Map(targets.map((t) => [t, this.structured(intent, t, u)] as const));
+    const structuredOf = new Map(targets.map((t) => [t, structuredFor(intent, t, u)] as const));
     const anyStructured = targets.some((t) => (structuredOf.get(t)?.lines.length ?? 0) > 0);
     const kept = targets.filter(
       (t) =>
@@ -297,10 +292,10 @@ export class Engine {
       // values cite the best-matching clause (平顶山's 9 programs, one of them relevant).
       const bestHit = hitsOf.get(t)?.[0];
       if (t.programs.length > 1 && bestHit && u.specific.length > 0) {
-        const citing = t.programs.filter((p) => this.citedClauses(p).has(bestHit.clause.id));
+        const citing = t.programs.filter((p) => this.programs.citedClauses(p).has(bestHit.clause.id));
         structured =
           citing.length > 0 && citing.length < t.programs.length
-            ? this.structured(intent, { ...t, programs: citing }, u)
+            ? structuredFor(intent, { ...t, programs: citing }, u)
             : citing.length === 0
               ? { lines: [], clauses: [] }
               : structured;
@@ -318,7 +313,8 @@ export class Engine {
         .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
-      if (u.asksAmount && !this.amountStated(u, t, structured, quoted, queryTerms)) return this.noAmount(t, quoted[0], next, u.perMonth);
+      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs))
+        return noAmountTurn(t, quoted[0], next, u.perMonth);
       for (const h of quoted) {
         section.push(
           `${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`,
@@ -330,13 +326,13 @@ export class Engine {
       programs.push(...t.programs);
       parts.push(section.join("\n"));
     }
-    if (parts.length === 0) return this.noAnswer(next);
-    const citations = this.citations(cited);
+    if (parts.length === 0) return noAnswerTurn(this.kb, next);
+    const cites = citations(cited);
     const intro = this.intro(intent, kept);
     const answer = [
       intro,
       ...parts,
-      `出处：${unique(citations.map((c) => `《${c.document}》${c.docNumber ? `（${c.docNumber}）` : ""}${c.clause}`)).join("；")}`,
+      `出处：${unique(cites.map((c) => `《${c.document}》${c.docNumber ? `（${c.docNumber}）` : ""}${c.clause}`)).join("；")}`,
     ]
       .filter(Boolean)
       .join("\n");
@@ -345,9 +341,9 @@ export class Engine {
       answer: {
         status: "answered",
         answer,
-        citations,
+        citations: cites,
         intent: intent?.id ?? null,
-        programs: unique(programs.map((p) => p.id)).map((id) => ({ id, title: this.programById(id)?.program.title ?? id })),
+        programs: unique(programs.map((p) => p.id)).map((id) => ({ id, title: this.programs.byId(id)?.program.title ?? id })),
         confidence: round(confidence),
       },
       context: next,
@@ -367,32 +363,6 @@ export class Engine {
     return intent ? `${name}｜${intent.label}：` : `${name}：`;
   }
 
-  private structured(intent: Intent | null, t: Target, u: Understanding): Rendered {
-    if (!intent) return { lines: [], clauses: [] };
-    if (intent.field === "status") return renderStatus(t.document.doc);
-    if (intent.field === "basis") return renderBasis(t.document.doc);
-    if (t.programs.length === 0) return { lines: [], clauses: [] };
-    // Group programs whose rendering is the same (e.g. every domain's 拔尖人才 gets 1万元).
-    const groups = new Map<string, { programs: Program[]; rendered: Rendered }>();
-    for (const p of t.programs) {
-      const r = renderField(intent, p, u.aspects);
-      if (r.lines.length === 0) continue;
-      const key = r.lines.join("\n");
-      const g = groups.get(key) ?? { programs: [], rendered: r };
-      g.programs.push(p);
-      groups.set(key, g);
-    }
-    if (groups.size === 1) return [...groups.values()][0]?.rendered ?? { lines: [], clauses: [] };
-    if (groups.size > 4) return { lines: [], clauses: [] };
-    const lines: string[] = [];
-    const clauses: string[] = [];
-    for (const g of groups.values()) {
-      lines.push(`${groupTitle(g.programs)}：`, ...g.rendered.lines.map((l) => `  ${l}`));
-      clauses.push(...g.rendered.clauses);
-    }
-    return { lines, clauses };
-  }
-
   private scopedHits(t: Target, terms: { term: string; weight: number }[], u: Understanding): Hit[] {
     const prefixes = t.programs.flatMap((p) => p.scope);
     const inScope = (c: Clause) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
@@ -407,10 +377,10 @@ export class Engine {
       return otherTiers.some((o) => about.includes(o)) ? 0.5 : 1;
     };
     // A named program's own clauses (those its values cite) come first.
-    const own = t.explicit && t.programs.length <= 3 ? new Set(t.programs.flatMap((p) => [...this.citedClauses(p)])) : null;
+    const own = t.explicit && t.programs.length <= 3 ? new Set(t.programs.flatMap((p) => [...this.programs.citedClauses(p)])) : null;
     return this.index.query(
       terms,
-      (c, d) => d.doc.id === t.document.doc.id && (inScope(c) || !this.isProgramScoped(d, c)),
+      (c, d) => d.doc.id === t.document.doc.id && (inScope(c) || !this.programs.isProgramScoped(d, c)),
       (c) =>
         (inScope(c) ? 1.5 : 1) *
         (own?.has(c.id) ? 1.5 : 1) *
@@ -433,259 +403,6 @@ export class Engine {
     }
     return out;
   }
-
-  /**
-   * Whether the answer would state the amount asked for: among the structured
-   * lines and quoted sentences, those that best match the question's specific
-   * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
-   * written as monthly.
-   */
-  private amountStated(u: Understanding, t: Target, structured: Rendered, quotedHits: Hit[], terms: string[]): boolean {
-    // A named program answers with its own clauses, not with another program's amount in the same article.
-    const own = t.explicit && t.programs.length === 1 && t.programs[0] ? this.citedClauses(t.programs[0]) : null;
-    const quoted = own ? quotedHits.filter((h) => own.has(h.clause.id)) : quotedHits;
-    // What the money is for (购房补贴, 食宿补贴, 第一期 …): the question's words minus
-    // the names of places, 领域 and 层次, generic words and the asking words themselves.
-    const { lexicon } = this.nlu;
-    const generic = new Set(lexicon.generic);
-    const asking = new Set(lexicon.amountAskingWords);
-    const money = new Set(lexicon.moneyWords);
-    const places = u.mentions.filter((m) => m.kind !== "program").map((m) => m.surface);
-    // English questions reach the documents through a glossary: their words do not say what the money is for.
-    const focus = (u.lang === "en" ? [] : u.tokens).filter(
-      (w) =>
-        w.length >= 2 && !generic.has(w) && !asking.has(w) && !money.has(w) && !places.some((p) => p.includes(w)) && !/^[a-z0-9]+$/.test(w),
-    );
-    // A structured line speaks for its program: match the question against its names too.
-    const names = t.programs.map((p) => [p.title, ...p.aliases].join(" ")).join(" ");
-    const candidates = [
-      ...structured.lines.map((l) => `${names} ${l}`),
-      ...quoted.flatMap((h) => this.relevantSentences(h.clause.text, terms)),
-    ];
-    const overlap = (s: string) => focus.reduce((n, t) => n + (s.includes(t) ? t.length : 0), 0);
-    const best = Math.max(0, ...candidates.map(overlap));
-    if (focus.length > 0 && best === 0) return false;
-    const relevant = focus.length > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
-    return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)));
-  }
-
-  private relevantSentences(text: string, terms: string[]): string[] {
-    const scored = sentences(text).map((s) => ({ s, n: terms.reduce((k, t) => k + (t.length > 1 && s.includes(t) ? t.length : 0), 0) }));
-    const max = Math.max(0, ...scored.map((x) => x.n));
-    return scored.filter((x) => x.n > 0 && x.n >= max * 0.6).map((x) => x.s);
-  }
-
-  /** Every clause id a program's values cite. */
-  private citedClauses(p: Program): Set<string> {
-    let ids = this.programClauses.get(p.id);
-    if (!ids) {
-      const found = new Set<string>();
-      const walk = (v: unknown) => {
-        if (Array.isArray(v)) v.forEach(walk);
-        else if (v && typeof v === "object") {
-          for (const [k, x] of Object.entries(v)) {
-            if (k === "clause" && typeof x === "string") found.add(x);
-            else walk(x);
-          }
-        }
-      };
-      walk(p);
-      ids = found;
-      this.programClauses.set(p.id, ids);
-    }
-    return ids;
-  }
-
-  /** A phrase written in the clauses of two or more documents (e.g. 高层次人才). */
-  private isCommonPhrase(phrase: string): boolean {
-    let common = this.commonPhrases.get(phrase);
-    if (common === undefined) {
-      const flat = (s: string) => s.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
-      const p = flat(phrase);
-      common = this.kb.documents.filter((d) => d.clauses.some((c) => flat(c.text).includes(p))).length >= 2;
-      this.commonPhrases.set(phrase, common);
-    }
-    return common;
-  }
-
-  private isProgramScoped(d: LoadedDocument, c: Clause): boolean {
-    const key = `${d.doc.id}#${c.id}`;
-    let scoped = this.programScoped.get(key);
-    if (scoped === undefined) {
-      scoped = d.doc.programs.some((p) => p.scope.some((s) => c.id.startsWith(s)));
-      this.programScoped.set(key, scoped);
-    }
-    return scoped;
-  }
-
-  private programsOfClause(d: LoadedDocument, c: Clause): Program[] {
-    const scoped = d.doc.programs.filter((p) => p.scope.some((s) => c.id.startsWith(s)));
-    return scoped.length > 0 ? scoped : d.doc.programs.length === 1 ? d.doc.programs : [];
-  }
-
-  private resolveTargets(docIds: string[], programIds: string[], domains: string[], tiers: string[]): Target[] {
-    const targets: Target[] = [];
-    for (const id of docIds) {
-      const document = this.kb.documents.find((d) => d.doc.id === id);
-      if (!document) continue;
-      const all = document.doc.programs;
-      const explicit = all.filter((p) => programIds.includes(p.id));
-      let chosen = explicit;
-      const hasDomains = all.some((p) => p.domain);
-      if (hasDomains && (domains.length > 0 || tiers.length > 0)) {
-        const base = explicit.length > 0 && explicit.length < all.length ? explicit : all;
-        const narrowed = base.filter(
-          (p) =>
-            (domains.length === 0 || (p.domain !== undefined && domains.includes(p.domain))) &&
-            (tiers.length === 0 || (p.tier !== undefined && tiers.includes(p.tier))),
-        );
-        if (narrowed.length > 0) chosen = narrowed;
-      }
-      if (chosen.length === 0) chosen = all.length === 1 ? all : explicit.length > 0 ? explicit : all;
-      if (explicit.length > 0 && docIds.length > 1) chosen = chosen.length > 0 ? chosen : explicit;
-      targets.push({
-        document,
-        programs: chosen,
-        explicit: explicit.length > 0 || (hasDomains && (domains.length > 0 || tiers.length > 0)),
-      });
-    }
-    return targets;
-  }
-
-  /** Validity of every document (哪些政策已经过期了？). */
-  private answerAllStatuses(next: ChatContext): Turn {
-    const lines: string[] = ["各政策文件的效力如下："];
-    const cited: { document: LoadedDocument; clauseId: string }[] = [];
-    for (const d of this.kb.documents) {
-      const doc = d.doc;
-      lines.push(
-        `· 《${doc.title}》${doc.docNumber ? `（${doc.docNumber}）` : ""}，${chineseDate(doc.issueDate)}${doc.kind === "新闻报道" ? "报道" : "印发"}：${statusLabel(doc)}${doc.statusNote ? `（${doc.statusNote}）` : ""}`,
-      );
-      for (const s of doc.supersedes) lines.push(`  同时废止《${s.title}》${s.docNumber ? `（${s.docNumber}）` : ""}`);
-      cited.push({ document: d, clauseId: doc.issueDateClause }, { document: d, clauseId: doc.effective.clause });
-    }
-    const citations = this.citations(cited);
-    return {
-      answer: { status: "answered", answer: lines.join("\n"), citations, intent: "status", programs: [], confidence: 0.9 },
-      context: next,
-    };
-  }
-
-  private answerSuperseded(title: string, context: ChatContext): Turn {
-    for (const d of this.kb.documents) {
-      const s = d.doc.supersedes.find((x) => x.title === title);
-      if (!s) continue;
-      const clause = d.clauseById.get(s.clause);
-      const answer = [
-        `《${s.title}》${s.docNumber ? `（${s.docNumber}）` : ""}已废止，不再作为现行政策执行。`,
-        `废止依据：《${d.doc.title}》${d.doc.docNumber ? `（${d.doc.docNumber}）` : ""}${clause?.label ?? s.clause}：${clause?.text ?? ""}`,
-        s.note ? `说明：${s.note}` : "",
-        `现行政策请参阅《${d.doc.title}》。`,
-      ]
-        .filter(Boolean)
-        .join("\n");
-      return {
-        answer: {
-          status: "answered",
-          answer,
-          citations: this.citations([{ document: d, clauseId: s.clause }]),
-          intent: "status",
-          programs: d.doc.programs.map((p) => ({ id: p.id, title: p.title })),
-          confidence: 0.95,
-        },
-        context: { ...EMPTY_CONTEXT, documents: [d.doc.id], intent: "status" },
-      };
-    }
-    return this.noAnswer(context);
-  }
-
-  private clarify(question: string, intent: Intent, choices: Choice[], document: LoadedDocument | null, next: ChatContext): Turn {
-    const list = choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n");
-    const where = document ? `《${document.doc.shortTitle}》的各项目` : "不同政策";
-    const answer = `关于“${intent.label}”，${where}规定不同。请问您想了解哪一个？回复序号或名称即可：\n${list}`;
-    return {
-      answer: {
-        status: "clarify",
-        answer,
-        citations: [],
-        intent: intent.id,
-        programs: choices.filter((c) => this.programById(c.value)).map((c) => ({ id: c.value, title: c.label })),
-        confidence: 0.5,
-        choices,
-      },
-      context: { ...next, pending: { question, choices } },
-    };
-  }
-
-  private noAmount(t: Target, hit: Hit | undefined, next: ChatContext, perMonth = false): Turn {
-    const where = hit ? `《${t.document.doc.title}》${hit.clause.label}提到了相关内容，但` : `《${t.document.doc.title}》`;
-    const what = perMonth ? "没有规定按月发放的金额" : "没有规定具体金额";
-    return {
-      answer: {
-        status: "no_answer",
-        answer: `${where}文件${what}，我不能替您估算。请咨询${whoToAsk(t.document)}。`,
-        citations: hit ? this.citations([{ document: t.document, clauseId: hit.clause.id }]) : [],
-        intent: "funding",
-        programs: t.programs.map((p) => ({ id: p.id, title: p.title })),
-        confidence: 0.6,
-      },
-      context: next,
-    };
-  }
-
-  private noAnswer(context: ChatContext): Turn {
-    const titles = this.kb.documents.filter((d) => d.doc.status !== "informational").map((d) => d.doc.shortTitle);
-    const answer = [
-      "抱歉，现有政策文件中没有找到能回答这个问题的内容，我不做猜测。",
-      `我可以回答这些政策的申报条件、经费资助、申报程序、考核、待遇和负责部门等问题：${titles.join("、")}，以及郑州人才工作“一件事”等新闻发布内容。`,
-      `具体事项可咨询：${unique(this.kb.documents.map((d) => whoToAsk(d))).join("；")}。`,
-    ].join("\n");
-    return this.plain("no_answer", answer, context);
-  }
-
-  private plain(status: Answer["status"], answer: string, context: ChatContext): Turn {
-    return { answer: { status, answer, citations: [], intent: null, programs: [], confidence: 0 }, context };
-  }
-
-  private citations(cited: { document: LoadedDocument; clauseId: string }[]): Citation[] {
-    const seen = new Set<string>();
-    const out: Citation[] = [];
-    for (const { document, clauseId } of cited) {
-      const key = `${document.doc.id}#${clauseId}`;
-      const clause = document.clauseById.get(clauseId);
-      if (seen.has(key) || !clause) continue;
-      seen.add(key);
-      out.push({ document: document.doc.title, docNumber: document.doc.docNumber, clause: clause.label, text: clause.text });
-    }
-    return out;
-  }
-
-  private programById(id: string) {
-    return this.kb.programs.find((p) => p.program.id === id);
-  }
-}
-
-/**
- * A short reply naming one of the offered choices loosely (卫生骨干, 玉溪那个):
- * the only label containing it, else the best fuse.js match. Longer texts are
- * new questions, not choices.
- */
-function matchChoice(reply: string, choices: Choice[]): Choice | undefined {
-  const r = reply.replace(/[的那个吧呢吗。？?！!\s]/g, "");
-  if (r.length < 2 || r.length > 12) return undefined;
-  const containing = choices.filter((c) => c.label.includes(r));
-  if (containing.length === 1) return containing[0];
-  if (containing.length > 1) return undefined;
-  const best = new Fuse(choices, { keys: ["label"], includeScore: true, threshold: 0.4, ignoreLocation: true }).search(r)[0];
-  return best && (best.score ?? 1) <= 0.4 ? best.item : undefined;
-}
-
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 /** Character bigrams of each unknown word with one neighbour on each side (主要任物有 → 要任, 任物, 物有). */
@@ -697,17 +414,6 @@ function unknownBigrams(question: string, unknown: string[]): string[] {
     for (const b of bigramsOf(question.slice(Math.max(0, at - 1), at + w.length + 1))) out.add(b);
   }
   return [...out];
-}
-
-/** `武清区鲲鹏工程 卫生领域 拔尖人才` for one program; `拔尖人才（党政、卫生…）` for a group sharing a tier. */
-function groupTitle(programs: Program[]): string {
-  const first = programs[0];
-  if (!first) return "";
-  if (programs.length === 1) return first.title;
-  const tiers = unique(programs.map((p) => p.tier ?? ""));
-  const domains = unique(programs.map((p) => p.domain ?? "").filter(Boolean));
-  if (tiers.length === 1 && tiers[0] && domains.length > 0) return `${tiers[0]}（${domains.join("、")}领域）`;
-  return programs.map((p) => p.title).join("、");
 }
 
 function domainList(d: LoadedDocument): string {

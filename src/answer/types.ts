@@ -43,3 +43,9 @@ export interface ChatContext {
 }
 
 export const EMPTY_CONTEXT: ChatContext = { documents: [], programs: [], domains: [], tiers: [], intent: null };
+
+/** The result of one turn: the answer and what the chat remembers next. */
+export interface Turn {
+  answer: Answer;
+  context: ChatContext;
+}

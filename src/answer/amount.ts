@@ -1,0 +1,56 @@
+/**
+ * Questions that ask for an amount (多少钱): does the answer state the amount the
+ * user asked for, or only mention the support? Never guess an amount.
+ */
+import type { Lexicon } from "../nlu/catalog.js";
+import type { Understanding } from "../nlu/understand.js";
+import { MONEY, sentences } from "./excerpt.js";
+import type { ProgramIndex, Target } from "./programs.js";
+import type { Rendered } from "./render.js";
+import type { Hit } from "./retrieve.js";
+
+/**
+ * Whether the answer would state the amount asked for: among the structured
+ * lines and quoted sentences, those that best match the question's specific
+ * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
+ * written as monthly.
+ */
+export function amountStated(
+  u: Understanding,
+  t: Target,
+  structured: Rendered,
+  quotedHits: Hit[],
+  terms: string[],
+  lexicon: Lexicon,
+  programs: ProgramIndex,
+): boolean {
+  // A named program answers with its own clauses, not with another program's amount in the same article.
+  const own = t.explicit && t.programs.length === 1 && t.programs[0] ? programs.citedClauses(t.programs[0]) : null;
+  const quoted = own ? quotedHits.filter((h) => own.has(h.clause.id)) : quotedHits;
+  // What the money is for (购房补贴, 食宿补贴, 第一期 …): the question's words minus
+  // the names of places, 领域 and 层次, generic words and the asking words themselves.
+  const generic = new Set(lexicon.generic);
+  const asking = new Set(lexicon.amountAskingWords);
+  const money = new Set(lexicon.moneyWords);
+  const places = u.mentions.filter((m) => m.kind !== "program").map((m) => m.surface);
+  // English questions reach the documents through a glossary: their words do not say what the money is for.
+  const focus = (u.lang === "en" ? [] : u.tokens).filter(
+    (w) =>
+      w.length >= 2 && !generic.has(w) && !asking.has(w) && !money.has(w) && !places.some((p) => p.includes(w)) && !/^[a-z0-9]+$/.test(w),
+  );
+  // A structured line speaks for its program: match the question against its names too.
+  const names = t.programs.map((p) => [p.title, ...p.aliases].join(" ")).join(" ");
+  const candidates = [...structured.lines.map((l) => `${names} ${l}`), ...quoted.flatMap((h) => relevantSentences(h.clause.text, terms))];
+  const overlap = (s: string) => focus.reduce((n, t) => n + (s.includes(t) ? t.length : 0), 0);
+  const best = Math.max(0, ...candidates.map(overlap));
+  if (focus.length > 0 && best === 0) return false;
+  const relevant = focus.length > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
+  return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)));
+}
+
+/** The sentences of a clause that share the most words with the question. */
+export function relevantSentences(text: string, terms: string[]): string[] {
+  const scored = sentences(text).map((s) => ({ s, n: terms.reduce((k, t) => k + (t.length > 1 && s.includes(t) ? t.length : 0), 0) }));
+  const max = Math.max(0, ...scored.map((x) => x.n));
+  return scored.filter((x) => x.n > 0 && x.n >= max * 0.6).map((x) => x.s);
+}
