@@ -78,24 +78,11 @@ function eligibilityRows(): Row[] {
 
 async function documentRows(): Promise<Row[]> {
   // The 郑州 application form with typical answers (goal ≥ 100 docs/s on one core).
-  const form = {
-    name: "张三",
-    gender: "男",
-    birthDate: "1985-03",
-    ethnicity: "汉族",
-    politicalStatus: "中共党员",
-    idNumber: "410105198503011234",
-    mobile: "13800000000",
-    employer: "郑州市第一人民医院",
-    sector: "医疗卫生",
-    degree: "博士研究生",
-    major: "临床医学",
-    professionalTitle: "副主任医师",
-    post: "心内科副主任",
-    yearsAtEmployer: 8,
-    achievements: "主持市级科研项目2项，发表SCI论文6篇。\n".repeat(10),
-    plan: "第一年：完成进修；第二年：主持课题；第三年：形成团队。\n".repeat(8),
-  };
+  // The sample answers HR staff can render themselves (templates/examples/), made longer like real ones.
+  const sample = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, "templates", "examples", "zz-social-talent-application.json"), "utf8"),
+  ) as Record<string, unknown>;
+  const form = { ...sample, achievements: `${sample.achievements}\n`.repeat(5), plan: `${sample.plan}\n`.repeat(3) };
   const templates = join(PROJECT_ROOT, "templates");
   // Warm-up: template load, Handlebars compilation and JIT.
   for (let i = 0; i < 20; i++) await renderTemplate(templates, "zz-social-talent-application", form);

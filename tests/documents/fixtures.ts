@@ -1,4 +1,5 @@
 /** Typical data for every template (the field names are the contract with the interview engine). */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import mammoth from "mammoth";
 import { ROOT } from "../helpers/paths.js";
@@ -11,26 +12,32 @@ export async function docText(buffer: Buffer): Promise<string> {
   return (await mammoth.extractRawText({ buffer })).value;
 }
 
+/** Two programs of a self-check, as the report lists them (conclusions and details alike). */
+const SELF_CHECK_RESULTS = [
+  {
+    program: "郑州市社会事业人才培养专项",
+    document: "郑州市社会事业人才培养专项实施细则（郑人社规〔2024〕1号）",
+    verdict: "eligible",
+    verdictLabel: "符合",
+    criteria: [
+      { text: "年龄一般在45周岁以下", statusLabel: "满足", source: "第四条" },
+      { text: "一般应具有高级职称或博士学位", statusLabel: "满足", source: "第四条" },
+    ],
+    nextSteps: ["准备三年培养规划", "由用人单位通过“郑聚英才计划”服务平台申报"],
+  },
+  {
+    program: "玉溪市基层人才对口培养计划",
+    document: "玉溪市基层人才对口培养计划实施细则（试行）",
+    verdict: "ineligible",
+    verdictLabel: "不符合",
+    criteria: [{ text: "年龄在35岁左右", statusLabel: "不满足", source: "第五条" }],
+    nextSteps: [],
+  },
+];
+
 /** Typical data by template id. */
 export const DATA: Record<string, Record<string, unknown>> = {
-  "zz-social-talent-application": {
-    name: "张三",
-    gender: "男",
-    birthDate: "1985-03",
-    ethnicity: "汉族",
-    politicalStatus: "中共党员",
-    idNumber: "410105198503011234",
-    mobile: "13800000000",
-    employer: "郑州市第一人民医院",
-    sector: "医疗卫生",
-    degree: "博士研究生",
-    major: "临床医学",
-    professionalTitle: "副主任医师",
-    post: "心内科副主任",
-    yearsAtEmployer: 8,
-    achievements: "主持市级科研项目2项。\n发表SCI论文6篇。",
-    plan: "第一年完成进修。\n第二年主持课题。\n第三年形成团队。",
-  },
+  "zz-social-talent-application": JSON.parse(readFileSync(join(TEMPLATES, "examples", "zz-social-talent-application.json"), "utf8")),
   "yx-grassroots-application": {
     name: "李四",
     gender: "女",
@@ -78,48 +85,8 @@ export const DATA: Record<string, Record<string, unknown>> = {
       { label: "年龄", value: "38岁" },
       { label: "职称", value: "副高级" },
     ],
-    results: [
-      {
-        program: "郑州市社会事业人才培养专项",
-        document: "郑州市社会事业人才培养专项实施细则（郑人社规〔2024〕1号）",
-        verdict: "eligible",
-        verdictLabel: "符合",
-        criteria: [
-          { text: "年龄一般在45周岁以下", statusLabel: "满足", source: "第四条" },
-          { text: "一般应具有高级职称或博士学位", statusLabel: "满足", source: "第四条" },
-        ],
-        nextSteps: ["准备三年培养规划", "由用人单位通过“郑聚英才计划”服务平台申报"],
-      },
-      {
-        program: "玉溪市基层人才对口培养计划",
-        document: "玉溪市基层人才对口培养计划实施细则（试行）",
-        verdict: "ineligible",
-        verdictLabel: "不符合",
-        criteria: [{ text: "年龄在35岁左右", statusLabel: "不满足", source: "第五条" }],
-        nextSteps: [],
-      },
-    ],
-    details: [
-      {
-        program: "郑州市社会事业人才培养专项",
-        document: "郑州市社会事业人才培养专项实施细则（郑人社规〔2024〕1号）",
-        verdict: "eligible",
-        verdictLabel: "符合",
-        criteria: [
-          { text: "年龄一般在45周岁以下", statusLabel: "满足", source: "第四条" },
-          { text: "一般应具有高级职称或博士学位", statusLabel: "满足", source: "第四条" },
-        ],
-        nextSteps: ["准备三年培养规划", "由用人单位通过“郑聚英才计划”服务平台申报"],
-      },
-      {
-        program: "玉溪市基层人才对口培养计划",
-        document: "玉溪市基层人才对口培养计划实施细则（试行）",
-        verdict: "ineligible",
-        verdictLabel: "不符合",
-        criteria: [{ text: "年龄在35岁左右", statusLabel: "不满足", source: "第五条" }],
-        nextSteps: [],
-      },
-    ],
+    results: SELF_CHECK_RESULTS,
+    details: SELF_CHECK_RESULTS,
   },
   notice: {
     title: "关于开展2026年度社会事业人才培养对象申报工作的通知",
