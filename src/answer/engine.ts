@@ -262,7 +262,10 @@ export class Engine {
     let best = 0;
     const warned = new Set<string>();
     const queryTerms = terms.filter((t) => t.weight >= 1).map((t) => t.term);
-    const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, terms, u)] as const));
+    // One search over every target's document; each target then keeps and re-weights its own clauses.
+    const docs = new Set(targets.map((t) => t.document.doc.id));
+    const base = this.index.query(terms, (_c, d) => docs.has(d.doc.id));
+    const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, base, u)] as const));
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
     // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.
     const anyExplicit = targets.some((t) => t.explicit);
@@ -363,7 +366,13 @@ export class Engine {
     return intent ? `${name}｜${intent.label}：` : `${name}：`;
   }
 
-  private scopedHits(t: Target, terms: { term: string; weight: number }[], u: Understanding): Hit[] {
+  /**
+   * A target's clauses from the shared search, re-weighted for the target: its
+   * programs' scope, the clauses its named programs cite, its tier, and numbers
+   * the question repeats. (BM25 scores are sums, so weighting after the search
+   * equals weighting inside it.)
+   */
+  private scopedHits(t: Target, base: Hit[], u: Understanding): Hit[] {
     const prefixes = t.programs.flatMap((p) => p.scope);
     const inScope = (c: Clause) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
     const numbers = (u.zh.match(/\d+/g) ?? []).filter((n) => n.length >= 2);
@@ -378,15 +387,15 @@ export class Engine {
     };
     // A named program's own clauses (those its values cite) come first.
     const own = t.explicit && t.programs.length <= 3 ? new Set(t.programs.flatMap((p) => [...this.programs.citedClauses(p)])) : null;
-    return this.index.query(
-      terms,
-      (c, d) => d.doc.id === t.document.doc.id && (inScope(c) || !this.programs.isProgramScoped(d, c)),
-      (c) =>
-        (inScope(c) ? 1.5 : 1) *
-        (own?.has(c.id) ? 1.5 : 1) *
-        tierWeight(c) *
-        (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1),
-    );
+    const weight = (c: Clause) =>
+      (inScope(c) ? 1.5 : 1) *
+      (own?.has(c.id) ? 1.5 : 1) *
+      tierWeight(c) *
+      (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1);
+    return base
+      .filter((h) => h.document === t.document && (inScope(h.clause) || !this.programs.isProgramScoped(h.document, h.clause)))
+      .map((h) => ({ ...h, score: h.score * weight(h.clause) }))
+      .sort((a, b) => b.score - a.score);
   }
 
   private pickQuotes(hits: Hit[], count: number, u: Understanding): Hit[] {

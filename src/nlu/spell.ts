@@ -25,6 +25,19 @@ export class SpellIndex {
     }
   }
 
+  private readonly results = new Map<string, string[]>();
+
+  /** Corrections already worked out for a word in its context (the corpus check is the slow part). */
+  remember(key: string, compute: () => string[]): string[] {
+    let r = this.results.get(key);
+    if (!r) {
+      r = compute();
+      if (this.results.size > 10_000) this.results.clear();
+      this.results.set(key, r);
+    }
+    return r;
+  }
+
   /** Known words that differ from `word` in exactly one character. */
   neighbours(word: string): string[] {
     const out = new Set<string>();
@@ -47,6 +60,10 @@ export function corrections(word: string, question: string, index: SpellIndex, c
   const at = question.indexOf(word);
   const before = at > 0 ? question.slice(Math.max(0, at - 1), at) : "";
   const after = at >= 0 ? question.slice(at + word.length, at + word.length + 1) : "";
+  return index.remember(`${before}\u0000${word}\u0000${after}`, () => confirmed(word, before, after, index, corpus));
+}
+
+function confirmed(word: string, before: string, after: string, index: SpellIndex, corpus: string): string[] {
   const scored: { w: string; score: number }[] = [];
   for (const v of index.neighbours(word)) {
     // Context confirms the correction: 要+任务 is written in 主要任务.
