@@ -145,10 +145,14 @@ export function understand(raw: string, r: NluResources): Understanding {
     tokens.push(w);
   }
   for (const [word, expansions] of Object.entries(r.lexicon.synonyms)) if (zh.includes(word)) tokens.push(...expansions);
-  const foreignPlaces = r.segmenter
-    .tag(zh)
-    .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
-    .map((t) => t.word);
+  // Place names matter only when the question names no document of the KB (then 杭州 means "not ours").
+  const namesDocument = mentions.some((m) => m.kind === "document" || m.kind === "program");
+  const foreignPlaces = namesDocument
+    ? []
+    : r.segmenter
+        .tag(zh)
+        .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
+        .map((t) => t.word);
   const intents = scoreIntents(text, zh, r.intents);
   const generic = new Set(r.lexicon.generic);
   const named = mentions.map((m) => m.surface);
