@@ -19,12 +19,18 @@ export function ownResults(interview: Interview, results: EligibilityResult[]): 
   return results.filter((r) => ids.has(r.program.id));
 }
 
-/** Fields still needed: read by an unknown criterion of a program that is not ineligible. */
+/**
+ * Fields still needed: read by an unknown criterion of a program that is not
+ * ineligible, or able to relax an unmet soft one (少数民族 for 玉溪's 35岁左右).
+ */
 export function neededFields(results: EligibilityResult[]): Set<string> {
   const needed = new Set<string>();
   for (const r of results) {
     if (r.verdict === "ineligible") continue;
-    for (const c of r.criteria) if (c.status === "unknown") for (const f of c.fields) needed.add(f);
+    for (const c of r.criteria) {
+      if (c.status === "unknown") for (const f of c.fields) needed.add(f);
+      for (const f of c.relaxFields ?? []) needed.add(f);
+    }
   }
   return needed;
 }

@@ -86,6 +86,11 @@ export const Criterion = CriterionBase.extend({
   test: Test.optional(),
   anyOf: z.array(Test).optional(),
   allOf: z.array(Test).optional(),
+  /**
+   * Circumstances in which the text relaxes this (soft) criterion, e.g. 民族、边远乡镇适当放宽:
+   * a profile matching any of them is told it may ask for the relaxation.
+   */
+  relaxedWhen: z.array(Test).optional(),
 });
 export type Criterion = z.infer<typeof Criterion>;
 

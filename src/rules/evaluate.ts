@@ -33,6 +33,8 @@ export interface CriterionResult {
   explanation?: string;
   /** The date (YYYY-MM-DD) on which a time-based criterion will be met, when known. */
   metOn?: string;
+  /** Unknown fields that would relax this unmet soft criterion (民族、边远乡镇适当放宽): worth asking. */
+  relaxFields?: string[];
   /** `exclusion` for 不得重复申报-style exclusions. */
   kind: "criterion" | "exclusion";
   source: { document: string; clause: string };
@@ -126,6 +128,10 @@ function evaluateFacts(facts: Record<string, unknown>, program: Program, asOf: s
       source: { document: documentTitle, clause: c.clause },
     };
     if (s === "not_met" || s === "unknown") Object.assign(result, explain(c, s, facts, asOf));
+    if (s === "not_met" && soft && c.relaxedWhen && !c.relaxedWhen.some((t) => evaluateTest(t, facts[t.field]) === true)) {
+      const open = c.relaxedWhen.filter((t) => facts[t.field] === undefined).map((t) => t.field);
+      if (open.length > 0) result.relaxFields = open;
+    }
     criteria.push(result);
   }
   const verdict: Verdict = hardNotMet

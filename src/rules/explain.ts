@@ -61,5 +61,15 @@ export function explain(c: Criterion, status: string, facts: Record<string, unkn
     }
   }
   const soft = c.strength === "soft" ? "；原文为一般性要求（一般/原则上/左右），个别情况可能放宽" : "";
-  return { explanation: `${parts.join("；")}${soft}。`, ...(metOn ? { metOn } : {}) };
+  return { explanation: `${parts.join("；")}${soft}${relaxation(c, facts)}。`, ...(metOn ? { metOn } : {}) };
+}
+
+/** What the text's relaxation (民族、边远乡镇适当放宽) means for this profile. */
+function relaxation(c: Criterion, facts: Record<string, unknown>): string {
+  const when = c.relaxedWhen ?? [];
+  if (when.length === 0) return "";
+  const holds = when.filter((t) => evaluateTest(t, facts[t.field]) === true).map((t) => label(t.field).replace(/^是否/, ""));
+  if (holds.length > 0) return `；您属于原文规定可适当放宽的情形（${holds.join("、")}），可向主管部门申请放宽`;
+  const unknown = when.filter((t) => facts[t.field] === undefined).map((t) => label(t.field).replace(/^是否/, ""));
+  return unknown.length > 0 ? `；如属${unknown.join("或")}，原文规定可适当放宽` : "";
 }

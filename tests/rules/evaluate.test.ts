@@ -114,6 +114,28 @@ describe("facts and explanations", () => {
   });
 });
 
+describe("relaxation (玉溪 年龄35岁左右，民族、边远乡镇适当放宽)", () => {
+  const yuxi: Profile = {
+    age: 37,
+    nationality: "中国",
+    region: "玉溪市",
+    employerLevel: "乡镇",
+    sector: "卫生",
+    degree: "本科",
+    inProfessionalPost: true,
+  };
+  it("an ethnic-minority applicant is told the text allows relaxing the age", () => {
+    const c = run("yx-grassroots-training", { ...yuxi, ethnicMinority: true }).criteria.find((x) => x.status === "not_met");
+    expect(c?.explanation).toContain("可适当放宽的情形（少数民族）");
+    expect(c?.relaxFields).toBeUndefined();
+  });
+  it("when minority and remote township are unknown, they are named as worth asking", () => {
+    const c = run("yx-grassroots-training", yuxi).criteria.find((x) => x.status === "not_met");
+    expect(c?.relaxFields).toEqual(["ethnicMinority", "remoteTownship"]);
+    expect(c?.explanation).toContain("原文规定可适当放宽");
+  });
+});
+
 describe("all programs", () => {
   it("sorts best first and evaluates every program that has criteria", () => {
     const results = evaluateAll(kb, zhengzhou, { asOf: "2026-11-22" });
