@@ -8,6 +8,7 @@ import { loadKnowledgeBase } from "../kb/load.js";
 import { type EligibilityResult, evaluate, evaluateAll, today } from "../rules/evaluate.js";
 import { Profile, profileErrors } from "../rules/profile.js";
 import { defaultCacheDir } from "../util/cache.js";
+import { textTable } from "../util/text-table.js";
 import { UsageError } from "./errors.js";
 import { policiesDir } from "./paths.js";
 
@@ -15,6 +16,13 @@ import { policiesDir } from "./paths.js";
 export const VERDICT_LABELS: Record<EligibilityResult["verdict"], string> = {
   eligible: "符合",
   conditional: "基本符合（有一般性条件未满足）",
+  incomplete: "信息不全",
+  ineligible: "不符合",
+};
+
+const SHORT_LABELS: Record<EligibilityResult["verdict"], string> = {
+  eligible: "符合",
+  conditional: "基本符合",
   incomplete: "信息不全",
   ineligible: "不符合",
 };
@@ -57,13 +65,13 @@ export async function runEligibility(opts: { profile?: string; program?: string;
     return 0;
   }
   const asOf = opts.asOf ?? today();
-  process.stdout.write(`资格自测结果（判断日期 ${asOf}，共 ${results.length} 个项目，按符合程度排序）\n`);
-  results.forEach((r, i) => {
-    process.stdout.write(`\n${i + 1}. 【${VERDICT_LABELS[r.verdict]}】${r.program.title}\n   文件：${r.program.document}\n`);
-    const why = reason(r);
-    if (why) process.stdout.write(`   原因：${why}\n`);
-    for (const step of r.nextSteps.slice(0, 2)) process.stdout.write(`   建议：${step}\n`);
-  });
-  process.stdout.write("\n说明：以上为根据政策原文的自动判断，仅供参考，最终以主管部门评审结果为准。\n");
+  process.stdout.write(`资格自测结果（判断日期 ${asOf}，共 ${results.length} 个项目，按符合程度排序）\n\n`);
+  const rows = results.map((r, i) => [String(i + 1), SHORT_LABELS[r.verdict], r.program.title, reason(r) || "—"]);
+  process.stdout.write(`${textTable(["序号", "结论", "项目", "原因（未满足或待补充的条件）"], rows, [4, 8, 40, 64])}\n`);
+  process.stdout.write("（基本符合：硬性条件均满足，一般性条件未满足，可能放宽）\n");
+  const open = results.filter((r) => r.verdict !== "ineligible");
+  if (open.length > 0) process.stdout.write("\n下一步：\n");
+  for (const r of open) for (const step of r.nextSteps) process.stdout.write(`· ${r.program.title}：${step}\n`);
+  process.stdout.write("\n说明：以上为根据政策原文的自动判断，仅供参考，最终以主管部门评审结果为准。完整说明请用 --json 或 --program。\n");
   return 0;
 }

@@ -59,7 +59,8 @@ describe("policybot eligibility", () => {
   it("prints a readable table by default", () => {
     const r = run(["eligibility", "--profile", good]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("【符合】郑州市社会事业人才培养专项");
+    expect(r.stdout).toMatch(/序号\s+结论\s+项目/);
+    expect(r.stdout).toMatch(/1\s+符合\s+郑州市社会事业人才培养专项/);
     expect(r.stdout).toContain("仅供参考");
   });
   it("a bad profile exits 2 listing every field error in Chinese and English", () => {
