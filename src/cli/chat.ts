@@ -3,20 +3,15 @@
  * the program under discussion); with piped stdin it prints a transcript.
  * 资格自测 (/check) and 申报表 (/apply) start interviews (src/dialog); while one
  * runs, every line goes to it; documents are written under ./out/.
- * `POLICYBOT_SESSION=<file>` keeps the interview session in a JSON file, so a
- * restarted chat resumes at the same question.
+ * `POLICYBOT_SESSION=<file>` keeps the session (Q&A context and interview) in a
+ * JSON file, so a restarted chat resumes at the same question. All logic lives
+ * in the conversation core (src/core); this file only reads lines and prints replies.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { Engine } from "../answer/engine.js";
-import { type ChatContext, EMPTY_CONTEXT } from "../answer/types.js";
-import { defaultDeps } from "../dialog/deps.js";
-import { loadInterviews } from "../dialog/load.js";
-import { type InterviewSession, isInterviewTrigger, NO_INTERVIEW, resumeSession, routeMessage } from "../dialog/router.js";
-import type { Interview } from "../dialog/schema.js";
-import { DialogState, type Reply } from "../dialog/types.js";
-import { today } from "../rules/evaluate.js";
+import { Conversation, NEW_SESSION, parseSession, type Session } from "../core/conversation.js";
+import type { Reply } from "../dialog/types.js";
 import { PROJECT_ROOT, policiesDir } from "./paths.js";
 
 const WELCOME = [
@@ -45,55 +40,38 @@ function renderReplies(replies: Reply[]): string {
   return out.join("\n");
 }
 
-function readSession(file: string | undefined): InterviewSession {
-  if (!file || !existsSync(file)) return NO_INTERVIEW;
+function readSession(file: string | undefined): Session {
+  if (!file || !existsSync(file)) return NEW_SESSION;
   try {
-    const raw = JSON.parse(readFileSync(file, "utf8")) as { dialog?: unknown; offered?: unknown };
-    const dialog = raw.dialog ? DialogState.parse(raw.dialog) : null;
-    const offered = Array.isArray(raw.offered) ? raw.offered.map(String) : null;
-    return { dialog, offered };
+    return parseSession(JSON.parse(readFileSync(file, "utf8")));
   } catch {
-    return NO_INTERVIEW;
+    return NEW_SESSION;
   }
 }
 
 /** @returns exit code */
 export async function runChat(): Promise<number> {
-  const engine = Engine.load(policiesDir());
+  const conversation = Conversation.load(Conversation.folders(PROJECT_ROOT, policiesDir()));
   const interactive = process.stdin.isTTY === true;
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
-  let context: ChatContext = EMPTY_CONTEXT;
   const sessionFile = process.env.POLICYBOT_SESSION;
   let session = readSession(sessionFile);
-  let interviews: Map<string, Interview> | null = null;
-  const loaded = () => {
-    interviews ??= loadInterviews(join(PROJECT_ROOT, "conversations"), engine.kb);
-    return interviews;
-  };
-  const deps = defaultDeps(engine.kb, join(PROJECT_ROOT, "templates"), today());
   process.stdout.write(`${WELCOME}\n`);
   if (interactive) process.stdout.write(`${INTERVIEW_HINT}\n`);
-  if (session.dialog) process.stdout.write(`助手> ${renderReplies(resumeSession(loaded(), session))}\n`);
+  const resumed = conversation.resume(session);
+  if (resumed.length > 0) process.stdout.write(`助手> ${renderReplies(resumed)}\n`);
   const prompt = () => {
     if (interactive) process.stdout.write("\n你> ");
   };
   prompt();
   for await (const line of rl) {
-    const text = line.trim();
-    const inInterview = session.dialog !== null;
-    if (!inInterview && /^(退出|再见|quit|exit|bye)$/i.test(text)) break;
+    // 退出 ends the terminal chat, except inside an interview, where it cancels the interview.
+    if (!session.interview.dialog && /^(退出|再见|quit|exit|bye)$/i.test(line.trim())) break;
     if (!interactive) process.stdout.write(`\n你> ${line}\n`);
-    const routed = inInterview || session.offered || isInterviewTrigger(text) ? await routeMessage(loaded(), session, line, deps) : null;
-    if (routed) {
-      session = routed.session;
-      if (sessionFile) writeFileSync(sessionFile, JSON.stringify(session));
-      process.stdout.write(`助手> ${renderReplies(routed.replies)}\n`);
-    } else {
-      if (session.offered) session = NO_INTERVIEW;
-      const turn = engine.ask(line, context);
-      context = turn.context;
-      process.stdout.write(`助手> ${turn.answer.answer}\n`);
-    }
+    const handled = await conversation.handle(session, { text: line });
+    session = handled.session;
+    if (sessionFile) writeFileSync(sessionFile, JSON.stringify(session));
+    process.stdout.write(`助手> ${renderReplies(handled.replies)}\n`);
     prompt();
   }
   process.stdout.write("\n再见！\n");

@@ -109,6 +109,6 @@ describe("interview transcripts", () => {
     expect(second.stdout).toContain("助手> 继续《郑州市社会事业人才培养对象申报表》：\n性别？");
     expect(second.stdout).toContain("出生日期？");
     const saved = JSON.parse(readFileSync(join(cwd, "session.json"), "utf8"));
-    expect(saved.dialog.answers).toEqual({ name: "张三", gender: "男" });
+    expect(saved.interview.dialog.answers).toEqual({ name: "张三", gender: "男" });
   });
 });
