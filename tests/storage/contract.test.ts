@@ -1,0 +1,110 @@
+/**
+ * One contract for every store (hono's `common.case.test.ts` idea): memory,
+ * SQLite and Redis must behave the same. Redis runs against the local server
+ * (127.0.0.1:6379, started by .ci/run when it is not running).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { MemoryStore } from "../../src/storage/memory.js";
+import { openStore } from "../../src/storage/open.js";
+import { RedisStore } from "../../src/storage/redis.js";
+import { SqliteStore } from "../../src/storage/sqlite.js";
+import type { Store } from "../../src/storage/store.js";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/15";
+const dir = mkdtempSync(join(tmpdir(), "policybot-store-"));
+const run = `t${process.pid}-${Date.now()}:`;
+
+const backends: [string, () => Store][] = [
+  ["memory", () => new MemoryStore()],
+  ["sqlite", () => new SqliteStore(join(dir, "kv.sqlite"))],
+  ["redis", () => new RedisStore(REDIS_URL, `policybot-test:${run}`)],
+];
+
+const opened: Store[] = [];
+afterAll(async () => {
+  for (const s of opened) await s.close();
+});
+
+describe.each(backends)("%s store", (_name, make) => {
+  const store = make();
+  opened.push(store);
+
+  it("stores and returns JSON values", async () => {
+    const value = { context: { documents: ["a"], intent: null }, n: 1, text: "郑州 <&> 😀" };
+    await store.set("chat:1", value);
+    expect(await store.get("chat:1")).toEqual(value);
+  });
+
+  it("returns undefined for a missing key and deletes quietly", async () => {
+    expect(await store.get("nope")).toBeUndefined();
+    await store.delete("nope");
+    await store.set("gone", 1);
+    await store.delete("gone");
+    expect(await store.get("gone")).toBeUndefined();
+  });
+
+  it("overwrites a key", async () => {
+    await store.set("k", { v: 1 });
+    await store.set("k", { v: 2 });
+    expect(await store.get("k")).toEqual({ v: 2 });
+  });
+
+  it("deletes every key of a prefix (/forget), and nothing else", async () => {
+    await store.set("user:42:session", 1);
+    await store.set("user:42:file", 2);
+    await store.set("user:420:session", 3);
+    expect(await store.deletePrefix("user:42:")).toBe(2);
+    expect(await store.get("user:42:session")).toBeUndefined();
+    expect(await store.get("user:420:session")).toBe(3);
+  });
+
+  it("keeps a value with a time to live until it expires", async () => {
+    await store.set("ttl", "x", { ttlSeconds: 60 });
+    expect(await store.get("ttl")).toBe("x");
+  });
+});
+
+describe("expiry", () => {
+  it("memory and SQLite drop values after their time to live", async () => {
+    let now = 1_000_000;
+    for (const store of [new MemoryStore(() => now), new SqliteStore(join(dir, "ttl.sqlite"), () => now)]) {
+      await store.set("s", 1, { ttlSeconds: 10 });
+      now += 9_000;
+      expect(await store.get("s")).toBe(1);
+      now += 2_000;
+      expect(await store.get("s")).toBeUndefined();
+      await store.close();
+    }
+  });
+  it("Redis expires keys by itself", async () => {
+    const store = new RedisStore(REDIS_URL, `policybot-test:${run}ttl:`);
+    await store.set("s", 1, { ttlSeconds: 1 });
+    expect(await store.get("s")).toBe(1);
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect(await store.get("s")).toBeUndefined();
+    await store.close();
+  });
+});
+
+describe("openStore (STORAGE_URL)", () => {
+  it("defaults to a SQLite file under data/, created on first use", async () => {
+    const store = await openStore(undefined, join(dir, "data"));
+    expect(store).toBeInstanceOf(SqliteStore);
+    await store.set("a", 1);
+    expect(await store.get("a")).toBe(1);
+    await store.close();
+  });
+  it("chooses Redis, SQLite or memory by scheme, and rejects others with a clear message", async () => {
+    const redis = await openStore(REDIS_URL);
+    expect(redis).toBeInstanceOf(RedisStore);
+    await redis.close();
+    const sqlite = await openStore(`sqlite:${join(dir, "x.sqlite")}`);
+    expect(sqlite).toBeInstanceOf(SqliteStore);
+    await sqlite.close();
+    expect(await openStore("memory:")).toBeInstanceOf(MemoryStore);
+    await expect(openStore("mongodb://x")).rejects.toThrow(/STORAGE_URL/);
+  });
+});
