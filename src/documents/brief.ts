@@ -3,7 +3,7 @@
  * base as lines of text, each with the label of the clause it comes from.
  */
 import type { KnowledgeBase, LoadedDocument } from "../kb/load.js";
-import type { Criterion } from "../kb/schema.js";
+import type { Criterion, Program } from "../kb/schema.js";
 import { statusLabel, validityWarning } from "../kb/status.js";
 
 const MARKS: Record<Criterion["strength"], { mark: string; markLabel: string }> = {
@@ -73,13 +73,11 @@ export function policyBriefData(kb: KnowledgeBase, programId: string): Record<st
     exclusions: cited(p.exclusions),
     procedure: p.procedure.map((s) => ({ name: s.name, by: s.by ?? "", text: s.text, clause: clause(s.clause) })),
     // A 经费 benefit repeats the funding lines above it.
-    benefits: (p.funding.length > 0 ? p.benefits.filter((b) => b.type !== "经费") : p.benefits).map((b) => ({
-      type: b.type,
-      text: shorten(b.text),
-      clause: clause(b.clause),
-    })),
+    benefits: briefBenefits(p).map((b) => ({ type: b.type, text: shorten(b.text), clause: clause(b.clause) })),
     obligations: cited(p.obligations),
-    assessment: cited(p.assessment).map((a) => ({ ...a, text: shorten(a.text) })),
+    assessment: cited(p.assessment)
+      .slice(0, 2)
+      .map((a) => ({ ...a, text: shorten(a.text) })),
     deadlines: cited(p.deadlines).map((d) => ({ ...d, text: shorten(d.text) })),
     contacts: contacts.map((c) => ({ department: c.department, role: c.role, clause: clause(c.clause) })),
   };
@@ -94,8 +92,26 @@ function clauseLabel(document: LoadedDocument, id: string): string {
   return document.clauseById.get(id)?.label ?? id;
 }
 
+/**
+ * Benefits for a one-pager: none that repeats a funding line (a 经费 benefit, or
+ * the same text), none twice, at most eight.
+ */
+function briefBenefits(p: Program): Program["benefits"] {
+  const key = (t: string) => t.replace(/[\s，。；、（）()]/g, "").slice(0, 14);
+  const seen = new Set(p.funding.map((f) => key(f.text)));
+  const out: Program["benefits"] = [];
+  for (const b of p.benefits) {
+    if (p.funding.length > 0 && b.type === "经费") continue;
+    const k = key(b.text);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(b);
+  }
+  return out.slice(0, 8);
+}
+
 /** A one-pager keeps the first sentence of long measures (the cited clause has the rest). */
-function shorten(text: string, max = 56): string {
+function shorten(text: string, max = 46): string {
   if (text.length <= max) return text;
   const first = text.split(/(?<=[。；])/)[0] ?? text;
   return first.length <= max ? first.replace(/[。；]$/, "…") : `${text.slice(0, max)}…`;

@@ -32,6 +32,8 @@ export interface ParaOptions extends RunStyle {
   align?: Align;
   /** First-line indent in characters. */
   indent?: number;
+  /** Line pitch as a multiple of the font size (body default 1.75, 公文's 28 pt for 三号). */
+  lineHeight?: number;
 }
 
 /**
@@ -46,7 +48,12 @@ export function paragraph(value: string, place: Place, o: ParaOptions = {}): Par
     alignment: ALIGN[o.align ?? place.align],
     indent: indent > 0 ? { firstLine: Math.round(indent * points(size) * 20), firstLineChars: Math.round(indent * 100) } : undefined,
     // Body text: exact line pitch, 28 pt for 三号 (22 lines a page as in 公文), proportionally for other sizes.
-    spacing: place.inTable ? undefined : { line: Math.round((BODY_LINE * points(size)) / points(BODY.size)), lineRule: LineRuleType.EXACT },
+    spacing: place.inTable
+      ? undefined
+      : {
+          line: Math.round(o.lineHeight ? o.lineHeight * points(size) * 20 : (BODY_LINE * points(size)) / points(BODY.size)),
+          lineRule: LineRuleType.EXACT,
+        },
     children: textRuns(value, o.bold),
   });
 }
@@ -87,6 +94,7 @@ export function inlineBlock(block: CellContent, scope: Scope, place: Place, path
         {
           align: block.align,
           indent: block.firstLineIndent,
+          lineHeight: block.lineHeight,
           size: block.size,
           face: block.face,
           bold: block.bold,

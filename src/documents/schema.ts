@@ -56,6 +56,8 @@ export const ParagraphBlock = z.object({
   align: Align.optional(),
   /** Indent of the first line, in characters (公文 body: 2). */
   firstLineIndent: z.number().min(0).max(10).optional(),
+  /** Line pitch as a multiple of the font size (default: 公文's 28 pt for 三号, i.e. 1.75). */
+  lineHeight: z.number().min(1).max(3).optional(),
   size: FontSize.optional(),
   face: Face.optional(),
   bold: z.boolean().optional(),

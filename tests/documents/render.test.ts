@@ -219,6 +219,9 @@ describe("policy brief from the knowledge base", () => {
       const t = await text("policy-brief", policyBriefData(kb, program.id));
       expect(t).toContain(program.title);
       expect(t).toContain("政策要点");
+      // A one-pager: at 9.5 pt with 1.45 line pitch an A4 page holds about 1,500 characters
+      // (every bundled program was checked on paper via LibreOffice at 1,334 or fewer).
+      expect(t.replace(/\s+/g, "").length, program.id).toBeLessThanOrEqual(1450);
     }
   });
 
