@@ -1,0 +1,153 @@
+/**
+ * Telegram channel (grammY): translates Telegram updates into messages for the
+ * conversation core and its replies into Telegram messages. No Q&A or
+ * interview logic lives here (issue #4).
+ *
+ * - text → `conversation.handle({ text })`; a pressed inline button → `{ choice }`
+ *   (callback_data is `c:<n>`, an index into the choices stored server-side,
+ *   since Telegram allows only 64 bytes);
+ * - replies: text (HTML parse mode, everything escaped), choices as an inline
+ *   keyboard, documents with sendDocument;
+ * - each update is handled once: its `update_id` is remembered for a day;
+ * - groups: only messages that mention the bot or reply to it are answered, and
+ *   personal-data interviews are offered in a private chat instead.
+ */
+import { autoRetry } from "@grammyjs/auto-retry";
+import { Bot, type Context, InlineKeyboard, InputFile } from "grammy";
+import { type Conversation, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
+import { isInterviewTrigger } from "../../dialog/router.js";
+import type { Reply } from "../../dialog/types.js";
+import type { Store } from "../../storage/store.js";
+
+/** What the Telegram channel keeps per chat and user. */
+interface Stored {
+  session: Session;
+  /** The values of the last choices offered, by button index. */
+  choices: string[];
+}
+
+/** Options of {@link createTelegramBot}. */
+export interface TelegramOptions {
+  token: string;
+  /** Bot API root (TELEGRAM_API_ROOT); tests point it at a fake server. */
+  apiRoot?: string;
+  conversation: Conversation;
+  store: Store;
+  /** Seconds a chat's session is kept after its last message. */
+  sessionTtlSeconds?: number;
+  /** Bot identity, when known (skips the getMe call; tests). */
+  botInfo?: { id: number; username: string; first_name: string };
+}
+
+/** The command menu (setMyCommands). */
+export const COMMANDS = [
+  { command: "start", description: "开始 / start" },
+  { command: "help", description: "使用说明 / help" },
+  { command: "ask", description: "提问 / ask a question" },
+  { command: "check", description: "资格自测 / self-check" },
+  { command: "apply", description: "填写申报表 / fill an application form" },
+  { command: "cancel", description: "取消当前操作 / cancel" },
+  { command: "privacy", description: "隐私说明 / privacy" },
+  { command: "forget", description: "删除我的数据 / delete my data" },
+];
+
+const HELP =
+  "您好，我是人才政策助手。直接提问即可，例如：郑州社会事业人才培养经费怎么拨付？\n/check 资格自测　/apply 填写申报表　/cancel 取消　/privacy 隐私说明　/forget 删除我的数据";
+const PRIVACY =
+  "隐私说明：资格自测和申报表会收集您的年龄、学历、身份证号等信息，仅用于判断资格和生成文档；会话在最后一次消息后保留一段时间后自动删除，生成的文件不长期保存。发送 /forget 可立即删除您的全部数据。";
+
+/** `&`, `<`, `>` escaped for Telegram's HTML parse mode. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+const keyOf = (chatId: number, userId: number) => `tg:${chatId}:${userId}:session`;
+
+/**
+ * Build the bot (not started: call `bot.start()` for long polling or use
+ * grammY's `webhookCallback(bot, …)`).
+ */
+export function createTelegramBot(o: TelegramOptions): Bot {
+  const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot }, botInfo: o.botInfo as never });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  const ttl = o.sessionTtlSeconds ?? 30 * 86_400;
+
+  // Telegram re-delivers updates: handle each update_id once.
+  bot.use(async (ctx, next) => {
+    const key = `tg:update:${ctx.update.update_id}`;
+    if ((await o.store.get(key)) !== undefined) return;
+    await o.store.set(key, 1, { ttlSeconds: 86_400 });
+    await next();
+  });
+
+  const load = async (ctx: Context): Promise<Stored> => {
+    const raw = (await o.store.get(keyOf(ctx.chat?.id ?? 0, ctx.from?.id ?? 0))) as Partial<Stored> | undefined;
+    return { session: raw?.session ? parseSession(raw.session) : NEW_SESSION, choices: raw?.choices ?? [] };
+  };
+  const save = (ctx: Context, stored: Stored) => o.store.set(keyOf(ctx.chat?.id ?? 0, ctx.from?.id ?? 0), stored, { ttlSeconds: ttl });
+
+  const send = async (ctx: Context, replies: Reply[]): Promise<string[]> => {
+    let choices: string[] = [];
+    for (const r of replies) {
+      if (r.type === "text") await ctx.reply(escapeHtml(r.text), { parse_mode: "HTML" });
+      else if (r.type === "choices") {
+        const keyboard = new InlineKeyboard();
+        r.choices.forEach((c, i) => {
+          if (i > 0) keyboard.row();
+          keyboard.text(c.label.slice(0, 60), `c:${i}`);
+        });
+        choices = r.choices.map((c) => c.value);
+        await ctx.reply(escapeHtml(r.text), { parse_mode: "HTML", reply_markup: keyboard });
+      } else {
+        await ctx.replyWithDocument(new InputFile(Buffer.from(r.data), r.fileName));
+      }
+    }
+    return choices;
+  };
+
+  const converse = async (ctx: Context, input: { text: string } | { choice: string }) => {
+    const stored = await load(ctx);
+    const handled = await o.conversation.handle(stored.session, input);
+    const choices = await send(ctx, handled.replies);
+    await save(ctx, { session: handled.session, choices: choices.length > 0 ? choices : stored.choices });
+  };
+
+  const privateOnly = (ctx: Context) => ctx.chat?.type === "private";
+
+  bot.command(["start", "help"], (ctx) => ctx.reply(HELP));
+  bot.command("privacy", (ctx) => ctx.reply(PRIVACY));
+  bot.command("forget", async (ctx) => {
+    const removed = await o.store.deletePrefix(`tg:${ctx.chat.id}:${ctx.from?.id ?? 0}:`);
+    await ctx.reply(removed > 0 ? "已删除您在本对话中的全部数据。" : "没有需要删除的数据。");
+  });
+  bot.command("cancel", (ctx) => converse(ctx, { text: "取消" }));
+  bot.command(["check", "apply"], async (ctx) => {
+    if (!privateOnly(ctx)) return void (await ctx.reply("资格自测和申报表会收集个人信息，请私聊我后再开始。"));
+    await converse(ctx, { text: ctx.message?.text?.startsWith("/check") ? "资格自测" : "申报表" });
+  });
+  bot.command("ask", (ctx) => converse(ctx, { text: ctx.match || "帮助" }));
+
+  bot.on("callback_query:data", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const stored = await load(ctx);
+    const n = Number(/^c:(\d+)$/.exec(ctx.callbackQuery.data)?.[1] ?? Number.NaN);
+    const value = stored.choices[n];
+    if (value === undefined) return void (await ctx.reply("这个按钮已失效，请重新提问。"));
+    await converse(ctx, { choice: value });
+  });
+
+  bot.on("message:text", async (ctx) => {
+    let text = ctx.message.text;
+    if (!privateOnly(ctx)) {
+      const me = ctx.me.username;
+      const mentioned = text.includes(`@${me}`);
+      const repliedToMe = ctx.message.reply_to_message?.from?.id === ctx.me.id;
+      if (!mentioned && !repliedToMe) return;
+      text = text.replaceAll(`@${me}`, "").trim();
+      if (isInterviewTrigger(text)) return void (await ctx.reply("资格自测和申报表会收集个人信息，请私聊我后再开始。"));
+    }
+    await converse(ctx, { text });
+  });
+
+  return bot;
+}
