@@ -21,7 +21,24 @@ import { today } from "../rules/evaluate.js";
 export interface Session {
   context: ChatContext;
   interview: InterviewSession;
+  /** The user agreed to the privacy notice (个人信息保护法) before an interview collected personal data. */
+  consent?: boolean;
+  /** The interview trigger waiting for that consent (资格自测 / 申报表). */
+  awaitingConsent?: string;
 }
+
+/** Options of a conversation. */
+export interface ConversationOptions {
+  /**
+   * Ask for consent to the privacy notice before the first interview collects
+   * personal information (chat channels; the local terminal does not need it).
+   */
+  requireConsent?: boolean;
+}
+
+/** The privacy notice shown before the first interview (个人信息保护法: what, why, how long, /forget). */
+export const PRIVACY_NOTICE =
+  "开始前请阅读隐私说明：资格自测和申报表会收集您的年龄、学历、职称等信息（申报表还包括身份证号、手机号），仅用于判断申报资格和生成您要的文档；会话在最后一次消息后按设定时间自动删除，生成的文件不长期保存；随时发送 /forget 可删除您的全部数据。是否同意？";
 
 /** A chat that has said nothing yet. */
 export const NEW_SESSION: Session = {
@@ -49,6 +66,8 @@ const StoredSession = z.object({
     pending: z.object({ question: z.string(), choices: z.array(Choice) }).optional(),
   }),
   interview: z.object({ dialog: DialogState.nullable(), offered: z.array(z.string()).nullable() }),
+  consent: z.boolean().optional(),
+  awaitingConsent: z.string().optional(),
 });
 
 /**
@@ -81,15 +100,20 @@ export class Conversation {
     readonly engine: Engine,
     private readonly conversationsDir: string,
     private readonly deps: DialogDeps,
+    private readonly options: ConversationOptions = {},
   ) {}
 
   /**
    * The bundled assistant: KB from `policies/`, interviews from `conversations/`,
    * templates from `templates/`, dates judged at `asOf` (default today).
    */
-  static load(root: { policies: string; conversations: string; templates: string }, asOf = today()): Conversation {
+  static load(
+    root: { policies: string; conversations: string; templates: string },
+    asOf = today(),
+    options: ConversationOptions = {},
+  ): Conversation {
     const engine = Engine.load(root.policies);
-    return new Conversation(engine, root.conversations, defaultDeps(engine.kb, root.templates, asOf));
+    return new Conversation(engine, root.conversations, defaultDeps(engine.kb, root.templates, asOf), options);
   }
 
   /** The bundled folders of a project root. */
@@ -109,13 +133,35 @@ export class Conversation {
    */
   async handle(session: Session, input: Input): Promise<Handled> {
     const text = "text" in input ? input.text : input.choice;
+    if (session.awaitingConsent) {
+      const { awaitingConsent, ...rest } = session;
+      if (/^(同意|我同意|agree|yes|是)$/i.test(text.trim())) return this.handle({ ...rest, consent: true }, { text: awaitingConsent });
+      if (/^(不同意|拒绝|no|否|取消)$/i.test(text.trim()))
+        return { session: rest, replies: [{ type: "text", text: "好的，不会收集您的个人信息。您仍可以直接提问。" }] };
+    }
+    if (this.options.requireConsent && !session.consent && !session.interview.dialog && isInterviewTrigger(text)) {
+      return {
+        session: { ...session, awaitingConsent: text.trim() },
+        replies: [
+          {
+            type: "choices",
+            text: PRIVACY_NOTICE,
+            choices: [
+              { label: "同意", value: "同意" },
+              { label: "不同意", value: "不同意" },
+            ],
+          },
+        ],
+      };
+    }
     const interview = session.interview;
     if (interview.dialog || interview.offered || isInterviewTrigger(text)) {
       const routed = await routeMessage(this.loaded(), interview, text, this.deps);
       if (routed) return { session: { ...session, interview: routed.session }, replies: routed.replies };
     }
     const turn = this.engine.ask(text, session.context);
-    return { session: { context: turn.context, interview: NO_INTERVIEW }, replies: answerReplies(turn.answer) };
+    const { awaitingConsent: _dropped, ...rest } = session;
+    return { session: { ...rest, context: turn.context, interview: NO_INTERVIEW }, replies: answerReplies(turn.answer) };
   }
 
   /** The replies that pick a stored interview up again after a restart (empty when none runs). */

@@ -59,3 +59,30 @@ describe("conversation core", () => {
     expect(JSON.stringify(replies)).toContain("性别");
   });
 });
+
+describe("consent before personal information (chat channels)", () => {
+  let strict: Conversation;
+  beforeAll(() => {
+    strict = Conversation.load(Conversation.folders(ROOT), "2026-11-22", { requireConsent: true });
+  });
+  it("shows the privacy notice first, starts the interview after 同意, and remembers the consent", async () => {
+    const first = await strict.handle(NEW_SESSION, { text: "资格自测" });
+    const notice = first.replies[0];
+    expect(notice?.type).toBe("choices");
+    expect(JSON.stringify(notice)).toContain("/forget");
+    const agreed = await strict.handle(parseSession(JSON.parse(JSON.stringify(first.session))), { choice: "同意" });
+    expect(agreed.session.consent).toBe(true);
+    expect(agreed.session.interview.dialog?.interview).toBe("self-check");
+    const cancelled = await strict.handle(agreed.session, { text: "取消" });
+    const again = await strict.handle(cancelled.session, { text: "申报表" });
+    expect(again.replies[0]?.type).toBe("choices");
+    expect(JSON.stringify(again.replies)).not.toContain("隐私说明");
+  });
+  it("不同意 starts nothing and keeps Q&A available", async () => {
+    const first = await strict.handle(NEW_SESSION, { text: "申报表" });
+    const refused = await strict.handle(first.session, { text: "不同意" });
+    expect(refused.session.interview.dialog).toBeNull();
+    expect(refused.session.consent).toBeUndefined();
+    expect(JSON.stringify(refused.replies)).toContain("不会收集");
+  });
+});
