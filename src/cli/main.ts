@@ -53,6 +53,14 @@ program
   });
 
 program
+  .command("serve")
+  .description("启动已配置的聊天通道（Telegram；见 .env.example）/ start the configured chat channels")
+  .action(async () => {
+    const { runServe } = await import("./serve.js");
+    process.exitCode = await runServe();
+  });
+
+program
   .command("chat")
   .description("终端对话（多轮）/ terminal chat (multi-turn)")
   .action(async () => {

@@ -35,7 +35,7 @@ export const Env = z
     LARK_MODE: z.enum(["ws", "webhook"], { error: "LARK_MODE 须为 ws 或 webhook / must be ws or webhook" }).default("ws"),
     LARK_ENCRYPT_KEY: z.string().min(1).optional(),
     LARK_VERIFICATION_TOKEN: z.string().min(1).optional(),
-    PORT: z.coerce.number({ error: "PORT 须为数字 / PORT must be a number" }).int().min(1).max(65535).default(8080),
+    PORT: z.coerce.number({ error: "PORT 须为数字 / PORT must be a number" }).int().min(0).max(65535).default(8080),
     STORAGE_URL: z.string().optional(),
     ADMIN_IDS: z
       .string()

@@ -1,0 +1,89 @@
+/**
+ * `serve` in webhook mode over real HTTP: GET /healthz, POST /telegram with and
+ * without the secret header, against the fake Bot API server.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEnv } from "../../src/config/env.js";
+import { type Running, serve } from "../../src/server/serve.js";
+import { FakeTelegram } from "./fake-telegram.js";
+
+const fake = new FakeTelegram();
+let running: Running;
+let base = "";
+
+beforeAll(async () => {
+  const apiRoot = await fake.start();
+  const env = readEnv({
+    TELEGRAM_BOT_TOKEN: "123456:TEST-token-for-the-fake-server",
+    TELEGRAM_API_ROOT: apiRoot,
+    TELEGRAM_MODE: "webhook",
+    TELEGRAM_WEBHOOK_SECRET: "s3cret",
+    PORT: "0",
+    STORAGE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), "policybot-serve-")), "kv.sqlite")}`,
+  });
+  running = await serve(env, pino({ level: "silent" }));
+  base = `http://127.0.0.1:${running.port}`;
+});
+afterAll(async () => {
+  await running.close();
+  await fake.stop();
+});
+
+const update = (id: number, text: string) => ({
+  update_id: id,
+  message: { message_id: id, date: 0, chat: { id: 5, type: "private" }, from: { id: 5, is_bot: false, first_name: "用户" }, text },
+});
+
+describe("policybot serve (Telegram webhook)", () => {
+  it("registers the command menu and answers /healthz", async () => {
+    expect(fake.of("setMyCommands")).toHaveLength(1);
+    const r = await fetch(`${base}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ ok: true, channels: ["telegram"] });
+  });
+
+  it("answers an update posted with the right secret", async () => {
+    const before = fake.of("sendMessage").length;
+    const r = await fetch(`${base}/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
+      body: JSON.stringify(update(1, "郑州社会事业人才培养经费怎么拨付？")),
+    });
+    expect(r.status).toBe(200);
+    expect(fake.of("sendMessage").length).toBe(before + 1);
+    expect(String(fake.of("sendMessage").at(-1)?.json?.text)).toContain("20万元");
+  });
+
+  it("rejects a forged request (wrong secret) and processes nothing", async () => {
+    const before = fake.of("sendMessage").length;
+    const r = await fetch(`${base}/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong" },
+      body: JSON.stringify(update(2, "玉溪对口培养的研修期多长？")),
+    });
+    expect(r.status).toBe(401);
+    expect(fake.of("sendMessage").length).toBe(before);
+  });
+
+  it("asks for consent before the first interview", async () => {
+    await fetch(`${base}/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
+      body: JSON.stringify({
+        ...update(3, "/check"),
+        message: { ...update(3, "/check").message, entities: [{ type: "bot_command", offset: 0, length: 6 }] },
+      }),
+    });
+    expect(String(fake.of("sendMessage").at(-1)?.json?.text)).toContain("隐私说明");
+  });
+});
+
+describe("serve without a channel", () => {
+  it("stops with one line pointing to policybot chat", async () => {
+    await expect(serve(readEnv({}), pino({ level: "silent" }))).rejects.toThrow(/policybot chat/);
+  });
+});
