@@ -1,15 +1,16 @@
 /**
  * `policybot serve`: start every configured channel over the one conversation
- * core. Telegram by long polling or webhook; in webhook mode one HTTP server on
- * PORT serves `POST /telegram` (secret header checked) and `GET /healthz`.
- * Graceful shutdown on SIGTERM/SIGINT. Logs are JSON (pino) and never contain
- * message texts, ID numbers or phone numbers.
+ * core. One HTTP server on PORT serves the webhook routes of the channels in
+ * webhook mode (`POST /telegram`, `POST /lark/events`, `POST /lark/cards`) and
+ * `GET /healthz`. Graceful shutdown: channels stop receiving and finish the
+ * updates in flight, then the store is closed. Logs are JSON (pino) and never
+ * contain message texts, ID numbers or phone numbers.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Bot, webhookCallback } from "grammy";
 import { pino } from "pino";
-import { COMMANDS, createTelegramBot } from "../channels/telegram/bot.js";
+import type { ChannelDeps, ChannelRuntime, RouteHandler } from "../channels/runtime.js";
+import { telegramRuntime } from "../channels/telegram/runtime.js";
 import { PROJECT_ROOT, policiesDir } from "../cli/paths.js";
 import { ConfigError, channelsOf, type Env } from "../config/env.js";
 import { Conversation } from "../core/conversation.js";
@@ -18,64 +19,76 @@ import { openStore } from "../storage/open.js";
 
 /** A running server. */
 export interface Running {
-  /** The HTTP port in use (webhook mode), else null. */
+  /** The HTTP port in use (some channel in webhook mode), else null. */
   port: number | null;
   /** Finish in-flight updates, stop the channels, close the store. */
   close(): Promise<void>;
 }
 
+/** Channel factories by name; each reads its own part of the configuration. */
+const FACTORIES: Record<"telegram" | "lark", (deps: ChannelDeps) => Promise<ChannelRuntime>> = {
+  telegram: telegramRuntime,
+  lark: async () => {
+    throw new ConfigError("LARK_APP_ID: 飞书/Lark 通道尚未提供 / the Lark channel is not available yet");
+  },
+};
+
 /**
  * Start the configured channels.
- * @throws ConfigError when no channel is configured, or one is not available yet
+ * @throws ConfigError when no channel is configured, or one cannot start with its configuration
  */
 export async function serve(env: Env, log = pino({ name: "policybot" })): Promise<Running> {
-  const channels = channelsOf(env);
-  if (channels.length === 0) {
+  const names = channelsOf(env);
+  if (names.length === 0) {
     throw new ConfigError(
       "没有配置任何通道（TELEGRAM_BOT_TOKEN 或 LARK_APP_ID）；在终端里对话请用 policybot chat / no channel configured: use `policybot chat`",
     );
   }
-  if (channels.includes("lark")) throw new ConfigError("LARK_APP_ID: 飞书/Lark 通道尚未提供 / the Lark channel is not available yet");
   const store = await openStore(env.STORAGE_URL);
   const conversation = Conversation.load(Conversation.folders(PROJECT_ROOT, policiesDir()), today(), { requireConsent: true });
-  let bot: Bot | null = null;
-  let server: Server | null = null;
-  if (env.TELEGRAM_BOT_TOKEN) {
-    bot = createTelegramBot({
-      token: env.TELEGRAM_BOT_TOKEN,
-      apiRoot: env.TELEGRAM_API_ROOT,
-      conversation,
-      store,
-      sessionTtlSeconds: env.SESSION_TTL_DAYS * 86_400,
-    });
-    bot.catch((err) =>
-      log.error({ update: err.ctx.update.update_id, error: err.error instanceof Error ? err.error.name : "error" }, "update failed"),
-    );
-    await bot.init();
-    await bot.api.setMyCommands(COMMANDS);
-    if (env.TELEGRAM_MODE === "polling") {
-      void bot.start({ onStart: () => log.info({ channel: "telegram", mode: "polling" }, "started") });
-    }
+  const deps: ChannelDeps = { env, conversation, store, log };
+  const channels: ChannelRuntime[] = [];
+  try {
+    for (const name of names) channels.push(await FACTORIES[name](deps));
+  } catch (e) {
+    await store.close();
+    throw e;
   }
-  if (bot && env.TELEGRAM_MODE === "webhook") {
-    const telegram = webhookCallback(bot, "http", { secretToken: env.TELEGRAM_WEBHOOK_SECRET });
+  const routes = new Map<string, RouteHandler>();
+  for (const c of channels) for (const [route, handler] of Object.entries(c.routes)) routes.set(route, handler);
+
+  let server: Server | null = null;
+  if (routes.size > 0) {
     server = createServer((req, res) => {
-      if (req.method === "GET" && req.url === "/healthz") {
+      const path = (req.url ?? "/").split("?")[0];
+      if (req.method === "GET" && path === "/healthz") {
         res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ ok: true, channels }));
-      } else if (req.method === "POST" && req.url === "/telegram") {
-        void telegram(req, res);
-      } else {
+        res.end(JSON.stringify({ ok: true, channels: names }));
+        return;
+      }
+      const handler = routes.get(`${req.method} ${path}`);
+      if (!handler) {
         res.statusCode = 404;
         res.end();
+        return;
       }
+      Promise.resolve(handler(req, res)).catch((error: unknown) => {
+        log.error({ route: path, error: error instanceof Error ? error.name : "error" }, "request failed");
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
     });
     await new Promise<void>((resolve) => server?.listen(env.PORT, resolve));
-    log.info({ channel: "telegram", mode: "webhook", port: (server.address() as AddressInfo).port }, "started");
+    log.info({ routes: [...routes.keys()], port: (server.address() as AddressInfo).port }, "webhook server started");
   }
+  for (const c of channels) await c.start();
+
   const close = async () => {
-    if (bot?.isRunning()) await bot.stop();
-    if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+    // Stop accepting requests first, then let every channel finish what it is doing.
+    const closed = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
+    server?.closeIdleConnections();
+    await Promise.all(channels.map((c) => c.stop()));
+    await closed;
     await store.close();
     log.info("stopped");
   };
