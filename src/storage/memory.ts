@@ -22,6 +22,14 @@ export class MemoryStore implements Store {
     this.data.set(key, { json: JSON.stringify(value), expiresAt });
   }
 
+  async setIfAbsent(key: string, value: unknown, options: SetOptions = {}): Promise<boolean> {
+    // No await between the check and the write: atomic within the process.
+    const e = this.data.get(key);
+    if (e && (e.expiresAt === null || e.expiresAt > this.now())) return false;
+    this.data.set(key, { json: JSON.stringify(value), expiresAt: options.ttlSeconds ? this.now() + options.ttlSeconds * 1000 : null });
+    return true;
+  }
+
   async delete(key: string): Promise<void> {
     this.data.delete(key);
   }

@@ -45,6 +45,15 @@ export class RedisStore implements Store {
     );
   }
 
+  async setIfAbsent(key: string, value: unknown, options: SetOptions = {}): Promise<boolean> {
+    const json = JSON.stringify(value);
+    const k = this.namespace + key;
+    const r = await this.call("SET NX", () =>
+      options.ttlSeconds ? this.redis.set(k, json, "EX", Math.max(1, Math.round(options.ttlSeconds)), "NX") : this.redis.set(k, json, "NX"),
+    );
+    return r === "OK";
+  }
+
   async delete(key: string): Promise<void> {
     await this.call("DEL", () => this.redis.del(this.namespace + key));
   }

@@ -23,6 +23,7 @@ export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly read: Statement;
   private readonly write: Statement;
+  private readonly claim: Statement;
   private readonly remove: Statement;
   private readonly removePrefix: Statement;
   private readonly sweep: Statement;
@@ -49,6 +50,10 @@ export class SqliteStore implements Store {
     this.write = this.db.prepare(
       "INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
     );
+    // Insert, or take over a row that has expired; a live row is left alone (changes = 0).
+    this.claim = this.db.prepare(
+      "INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?",
+    );
     this.remove = this.db.prepare("DELETE FROM kv WHERE key = ?");
     this.removePrefix = this.db.prepare("DELETE FROM kv WHERE substr(key, 1, ?) = ?");
     this.sweep = this.db.prepare("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?");
@@ -67,6 +72,12 @@ export class SqliteStore implements Store {
   async set(key: string, value: unknown, options: SetOptions = {}): Promise<void> {
     const expiresAt = options.ttlSeconds ? this.now() + options.ttlSeconds * 1000 : null;
     this.write.run(key, JSON.stringify(value), expiresAt);
+  }
+
+  async setIfAbsent(key: string, value: unknown, options: SetOptions = {}): Promise<boolean> {
+    const now = this.now();
+    const expiresAt = options.ttlSeconds ? now + options.ttlSeconds * 1000 : null;
+    return this.claim.run(key, JSON.stringify(value), expiresAt, now).changes > 0;
   }
 
   async delete(key: string): Promise<void> {

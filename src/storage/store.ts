@@ -17,6 +17,12 @@ export interface Store {
   get(key: string): Promise<unknown>;
   /** Write a JSON-serialisable value. */
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
+  /**
+   * Write only when the key is absent (or expired), atomically, also across
+   * processes sharing the store: the way to claim an event id exactly once.
+   * @returns true when this call wrote the value, false when the key was already there
+   */
+  setIfAbsent(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
   /** Remove one key (no error when absent). */
   delete(key: string): Promise<void>;
   /** Remove every key starting with `prefix` (个人信息保护法 /forget). @returns how many were removed */

@@ -75,6 +75,13 @@ describe.each(backends)("%s store", (_name, make) => {
     expect(await store.get("user:420:session")).toBe(3);
   });
 
+  it("claims a key once (setIfAbsent), even when many claims race", async () => {
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.setIfAbsent("event:1", i, { ttlSeconds: 60 })));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.setIfAbsent("event:1", "again")).toBe(false);
+    expect(await store.setIfAbsent("event:2", "other")).toBe(true);
+  });
+
   it("keeps a value with a time to live until it expires", async () => {
     await store.set("ttl", "x", { ttlSeconds: 60 });
     expect(await store.get("ttl")).toBe("x");
@@ -90,6 +97,11 @@ describe("expiry", () => {
       expect(await store.get("s")).toBe(1);
       now += 2_000;
       expect(await store.get("s")).toBeUndefined();
+      await store.set("claim", 1, { ttlSeconds: 10 });
+      expect(await store.setIfAbsent("claim", 2)).toBe(false);
+      now += 11_000;
+      expect(await store.setIfAbsent("claim", 3)).toBe(true);
+      expect(await store.get("claim")).toBe(3);
       await store.close();
     }
   });

@@ -74,9 +74,8 @@ export function createTelegramBot(o: TelegramOptions): Bot {
 
   // Telegram re-delivers updates: handle each update_id once.
   bot.use(async (ctx, next) => {
-    const key = `tg:update:${ctx.update.update_id}`;
-    if ((await o.store.get(key)) !== undefined) return;
-    await o.store.set(key, 1, { ttlSeconds: 86_400 });
+    // Claimed atomically, so two instances sharing one store never both handle it.
+    if (!(await o.store.setIfAbsent(`tg:update:${ctx.update.update_id}`, 1, { ttlSeconds: 86_400 }))) return;
     await next();
   });
 
