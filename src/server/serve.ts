@@ -8,7 +8,6 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pino } from "pino";
 import type { ChannelDeps, ChannelRuntime, RouteHandler } from "../channels/runtime.js";
 import { telegramRuntime } from "../channels/telegram/runtime.js";
 import { PROJECT_ROOT, policiesDir } from "../cli/paths.js";
@@ -16,6 +15,7 @@ import { ConfigError, channelsOf, type Env } from "../config/env.js";
 import { Conversation } from "../core/conversation.js";
 import { today } from "../rules/evaluate.js";
 import { openStore } from "../storage/open.js";
+import { createLogger } from "./log.js";
 
 /** A running server. */
 export interface Running {
@@ -37,7 +37,7 @@ const FACTORIES: Record<"telegram" | "lark", (deps: ChannelDeps) => Promise<Chan
  * Start the configured channels.
  * @throws ConfigError when no channel is configured, or one cannot start with its configuration
  */
-export async function serve(env: Env, log = pino({ name: "policybot" })): Promise<Running> {
+export async function serve(env: Env, log = createLogger()): Promise<Running> {
   const names = channelsOf(env);
   if (names.length === 0) {
     throw new ConfigError(
