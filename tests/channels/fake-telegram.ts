@@ -2,9 +2,16 @@
  * A fake Telegram Bot API server on loopback: grammY talks to it through
  * `apiRoot` over real HTTP. It records every call (method, JSON body or raw
  * multipart bytes) and answers like the Bot API does.
+ *
+ * Long polling: {@link FakeTelegram.push} queues updates; `getUpdates` answers
+ * those at or after `offset` (earlier ones count as confirmed and are dropped,
+ * as Telegram does), and when there are none it holds the request until
+ * updates are pushed or a short hold ends, then answers `[]`.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Update } from "grammy/types";
 
 export interface Call {
   method: string;
@@ -12,12 +19,29 @@ export interface Call {
   json: Record<string, unknown> | null;
   /** The raw body (multipart uploads: the file is inside). */
   raw: Buffer;
+  headers: IncomingHttpHeaders;
+}
+
+/** A file uploaded with sendDocument (multipart/form-data). */
+export interface Upload {
+  fileName: string;
+  data: Buffer;
+  /** The other form fields (chat_id …). */
+  fields: Record<string, string>;
 }
 
 export class FakeTelegram {
   readonly calls: Call[] = [];
   private server: Server | null = null;
   private messageId = 1000;
+  private readonly queue: Update[] = [];
+  private readonly events = new EventEmitter();
+  private readonly held = new Map<string, Promise<void>>();
+
+  /** @param holdMs how long an empty getUpdates waits before answering `[]` (Telegram: `timeout` seconds) */
+  constructor(private readonly holdMs = 200) {
+    this.events.setMaxListeners(0);
+  }
 
   /** Start listening; returns the apiRoot to give grammY. */
   async start(): Promise<string> {
@@ -33,12 +57,62 @@ export class FakeTelegram {
   }
 
   async stop(): Promise<void> {
+    this.events.emit("stop");
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
   /** Calls of one method, in order. */
   of(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Queue updates for getUpdates (long polling). */
+  push(...updates: Update[]): void {
+    this.queue.push(...updates);
+    this.events.emit("updates");
+  }
+
+  /**
+   * Resolves once `count` calls of `method` have been received in total (a
+   * guard rejects after `ms`, so a broken bot fails the test instead of hanging it).
+   */
+  async waitFor(method: string, count: number, ms = 20_000): Promise<Call[]> {
+    const done = () => this.of(method).length >= count;
+    if (!done()) {
+      await new Promise<void>((resolve, reject) => {
+        const guard = setTimeout(() => {
+          this.events.off("call", check);
+          reject(new Error(`expected ${count} ${method} calls, got ${this.of(method).length}`));
+        }, ms);
+        const check = () => {
+          if (!done()) return;
+          clearTimeout(guard);
+          this.events.off("call", check);
+          resolve();
+        };
+        this.events.on("call", check);
+      });
+    }
+    return this.of(method);
+  }
+
+  /**
+   * Answer calls of `method` only once the returned function is called (an
+   * update that is still being handled: graceful-shutdown tests).
+   */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.held.set(
+      method,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return () => {
+      this.held.delete(method);
+      release();
+    };
   }
 
   private async handle(req: IncomingMessage): Promise<unknown> {
@@ -49,8 +123,13 @@ export class FakeTelegram {
     const json = (req.headers["content-type"] ?? "").includes("application/json")
       ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>)
       : null;
-    this.calls.push({ method, json, raw });
-    const chat = { id: Number(json?.chat_id ?? 1), type: "private" };
+    if (method === "getUpdates") return this.getUpdates(json ?? {}, req);
+    const call = { method, json, raw, headers: req.headers };
+    this.calls.push(call);
+    this.events.emit("call", call);
+    await this.held.get(method);
+    const chatId = json?.chat_id ?? (method === "sendDocument" ? uploadOf(call).fields.chat_id : undefined);
+    const chat = { id: Number(chatId ?? 1), type: "private" };
     switch (method) {
       case "getMe":
         return { id: 42, is_bot: true, first_name: "政策助手", username: "policy_test_bot" };
@@ -61,4 +140,56 @@ export class FakeTelegram {
         return true;
     }
   }
+
+  private async getUpdates(args: Record<string, unknown>, req: IncomingMessage): Promise<Update[]> {
+    const call = { method: "getUpdates", json: args, raw: Buffer.alloc(0), headers: req.headers };
+    this.calls.push(call);
+    this.events.emit("call", call);
+    const offset = Number(args.offset ?? 0);
+    const limit = Number(args.limit ?? 100);
+    // Updates before the offset are confirmed: Telegram forgets them.
+    while (this.queue.length > 0 && (this.queue[0]?.update_id ?? 0) < offset) this.queue.shift();
+    if (this.queue.length === 0 && Number(args.timeout ?? 0) > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.events.off("updates", done);
+          this.events.off("stop", done);
+          req.off("close", done);
+          resolve();
+        };
+        const timer = setTimeout(done, this.holdMs);
+        this.events.on("updates", done);
+        this.events.on("stop", done);
+        req.on("close", done); // the bot aborted the long poll (stopping)
+      });
+    }
+    return this.queue.filter((u) => u.update_id >= offset).slice(0, limit);
+  }
+}
+
+/** The file and fields of a multipart sendDocument call. */
+export function uploadOf(call: Call): Upload {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(String(call.headers["content-type"] ?? ""));
+  const marker = Buffer.from(`--${boundary?.[1] ?? boundary?.[2] ?? ""}`);
+  const fields: Record<string, string> = {};
+  let file: Upload | null = null;
+  let at = call.raw.indexOf(marker);
+  while (at >= 0) {
+    const next = call.raw.indexOf(marker, at + marker.length);
+    if (next < 0) break;
+    const part = call.raw.subarray(at + marker.length + 2, next - 2); // after CRLF, before CRLF
+    const split = part.indexOf("\r\n\r\n");
+    const head = part.subarray(0, split).toString("utf8");
+    const body = part.subarray(split + 4);
+    const name = /;\s*name="([^"]*)"/.exec(head)?.[1] ?? "";
+    // grammY writes the file name unquoted (filename=资格自测报告.docx).
+    const quoted = /filename=(?:"([^"]*)"|([^;\r\n]*))/.exec(head);
+    const fileName = quoted ? (quoted[1] ?? quoted[2] ?? "") : undefined;
+    if (fileName !== undefined) file = { fileName, data: Buffer.from(body), fields };
+    else fields[name] = body.toString("utf8");
+    at = next;
+  }
+  if (!file) throw new Error(`${call.method}: no file in the multipart body`);
+  return file;
 }

@@ -9,15 +9,19 @@
  * - replies: text (HTML parse mode, everything escaped), choices as an inline
  *   keyboard, documents with sendDocument;
  * - each update is handled once: its `update_id` is remembered for a day;
+ * - one chat's updates are handled in order (grammY runner `sequentialize`),
+ *   different chats concurrently;
  * - groups: only messages that mention the bot or reply to it are answered, and
  *   personal-data interviews are offered in a private chat instead.
  */
 import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, InlineKeyboard, InputFile } from "grammy";
 import { type Conversation, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
 import { isInterviewTrigger } from "../../dialog/router.js";
 import type { Reply } from "../../dialog/types.js";
 import type { Store } from "../../storage/store.js";
+import type { Pending } from "./pending.js";
 
 /** What the Telegram channel keeps per chat and user. */
 interface Stored {
@@ -37,6 +41,14 @@ export interface TelegramOptions {
   sessionTtlSeconds?: number;
   /** Bot identity, when known (skips the getMe call; tests). */
   botInfo?: { id: number; username: string; first_name: string };
+  /** Tracks the updates in flight (graceful shutdown waits for them). */
+  pending?: Pending;
+  /**
+   * Webhook mode: send the first text reply of an update as the webhook's HTTP
+   * response instead of a separate sendMessage call (grammY
+   * `canUseWebhookReply`). Saves a round trip; Telegram reports no error for it.
+   */
+  webhookReply?: boolean;
 }
 
 /** The command menu (setMyCommands). */
@@ -68,9 +80,14 @@ const keyOf = (chatId: number, userId: number) => `tg:${chatId}:${userId}:sessio
  * grammY's `webhookCallback(bot, …)`).
  */
 export function createTelegramBot(o: TelegramOptions): Bot {
-  const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot }, botInfo: o.botInfo as never });
+  const canUseWebhookReply = o.webhookReply ? (method: string) => method === "sendMessage" : undefined;
+  const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot, canUseWebhookReply }, botInfo: o.botInfo as never });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   const ttl = o.sessionTtlSeconds ?? 30 * 86_400;
+
+  if (o.pending) bot.use(o.pending.middleware());
+  // A chat's messages are answered in order, even when updates are handled concurrently (runner, webhooks).
+  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? "")));
 
   // Telegram re-delivers updates: handle each update_id once.
   bot.use(async (ctx, next) => {

@@ -1,11 +1,18 @@
 /**
- * Telegram under `policybot serve`: long polling (`TELEGRAM_MODE=polling`) or a
- * webhook route `POST /telegram` that checks the
- * `X-Telegram-Bot-Api-Secret-Token` header (grammY `webhookCallback`).
+ * Telegram under `policybot serve`: long polling with grammY runner
+ * (`TELEGRAM_MODE=polling`: updates of different chats handled concurrently,
+ * one chat's in order) or a webhook route `POST /telegram` that checks the
+ * `X-Telegram-Bot-Api-Secret-Token` header (grammY `webhookCallback`). Either
+ * way, stop() returns once the updates in flight are finished.
  */
+import { type RunnerHandle, run } from "@grammyjs/runner";
 import { webhookCallback } from "grammy";
 import type { ChannelDeps, ChannelRuntime } from "../runtime.js";
 import { COMMANDS, createTelegramBot } from "./bot.js";
+import { Pending } from "./pending.js";
+
+/** The update types the bot handles (getUpdates `allowed_updates`). */
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
 /**
  * Build the Telegram channel: the bot is initialised (getMe) and the command
@@ -14,12 +21,15 @@ import { COMMANDS, createTelegramBot } from "./bot.js";
 export async function telegramRuntime({ env, conversation, store, log }: ChannelDeps): Promise<ChannelRuntime> {
   const token = env.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
+  const webhook = env.TELEGRAM_MODE === "webhook";
+  const pending = new Pending();
   const bot = createTelegramBot({
     token,
     apiRoot: env.TELEGRAM_API_ROOT,
     conversation,
     store,
     sessionTtlSeconds: env.SESSION_TTL_DAYS * 86_400,
+    pending,
   });
   bot.catch((err) =>
     log.error(
@@ -27,21 +37,38 @@ export async function telegramRuntime({ env, conversation, store, log }: Channel
       "update failed",
     ),
   );
+  // The runner retries failed getUpdates calls by itself; log them as JSON instead of its console output.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (error) {
+      if (method === "getUpdates" && !signal?.aborted) {
+        log.warn({ channel: "telegram", method, error: error instanceof Error ? error.name : "error" }, "api call failed");
+      }
+      throw error;
+    }
+  });
   await bot.init();
   await bot.api.setMyCommands(COMMANDS);
-  const webhook = env.TELEGRAM_MODE === "webhook";
   const routes: ChannelRuntime["routes"] = webhook
     ? { "POST /telegram": webhookCallback(bot, "http", { secretToken: env.TELEGRAM_WEBHOOK_SECRET }) }
     : {};
+  let runner: RunnerHandle | null = null;
   return {
     name: "telegram",
     routes,
     async start() {
       if (webhook) return;
-      void bot.start({ onStart: () => log.info({ channel: "telegram", mode: "polling" }, "started") });
+      // getUpdates fails with 409 Conflict while a webhook is set.
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
+      log.info({ channel: "telegram", mode: "polling" }, "started");
     },
     async stop() {
-      if (bot.isRunning()) await bot.stop();
+      // Stop fetching (aborts the pending long poll), then finish what was fetched.
+      if (runner?.isRunning()) await runner.stop();
+      runner = null;
+      await pending.idle();
     },
   };
 }
