@@ -69,16 +69,52 @@ describe("policybot serve (Telegram webhook)", () => {
     expect(fake.of("sendMessage").length).toBe(before);
   });
 
-  it("asks for consent before the first interview", async () => {
-    await fetch(`${base}/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
-      body: JSON.stringify({
-        ...update(3, "/check"),
-        message: { ...update(3, "/check").message, entities: [{ type: "bot_command", offset: 0, length: 6 }] },
-      }),
+  it("asks for consent (同意) before the first interview, then starts it", async () => {
+    const post = (body: unknown) =>
+      fetch(`${base}/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
+        body: JSON.stringify(body),
+      });
+    await post({
+      ...update(3, "/check"),
+      message: { ...update(3, "/check").message, entities: [{ type: "bot_command", offset: 0, length: 6 }] },
     });
-    expect(String(fake.of("sendMessage").at(-1)?.json?.text)).toContain("隐私说明");
+    const notice = fake.of("sendMessage").at(-1)?.json;
+    expect(String(notice?.text)).toContain("隐私说明");
+    const buttons =
+      (notice?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? [];
+    expect(buttons.map((r) => r[0]?.text)).toEqual(["同意", "不同意"]);
+    await post({
+      update_id: 4,
+      callback_query: {
+        id: "cb4",
+        chat_instance: "x",
+        data: buttons[0]?.[0]?.callback_data,
+        from: { id: 5, is_bot: false, first_name: "用户" },
+        message: { message_id: 9, date: 0, chat: { id: 5, type: "private" }, text: "…" },
+      },
+    });
+    const started = fake
+      .of("sendMessage")
+      .slice(-2)
+      .map((c) => String(c.json?.text));
+    expect(started.join("\n")).toContain("开始资格自测");
+    expect(started.at(-1)).toContain("您的工作单位在哪个地区？");
+  });
+
+  it("an interview needs consent only once per chat", async () => {
+    // After the self-check above was cancelled, 申报表 starts without the notice.
+    const post = (id: number, text: string) =>
+      fetch(`${base}/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
+        body: JSON.stringify(update(id, text)),
+      });
+    await post(5, "取消");
+    await post(6, "申报表");
+    expect(String(fake.of("sendMessage").at(-1)?.json?.text)).not.toContain("隐私说明");
+    expect(String(fake.of("sendMessage").at(-1)?.json?.text)).toContain("请选择要填写的表格");
   });
 });
 

@@ -1,15 +1,25 @@
 /**
  * The Telegram channel against a fake Bot API server over real HTTP: questions,
- * button presses, an application interview ending in a received .docx, a restart
- * mid-interview, duplicate updates, groups and /forget.
+ * button presses, groups and /forget; and, against every store (memory, SQLite,
+ * Redis when reachable), the session cases: a 资格自测 driven by inline buttons
+ * to its verdict and report, an application interview ending in a received
+ * .docx across a restart, duplicate updates.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Update } from "grammy/types";
+import mammoth from "mammoth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTelegramBot } from "../../src/channels/telegram/bot.js";
 import { Conversation } from "../../src/core/conversation.js";
 import { MemoryStore } from "../../src/storage/memory.js";
+import { RedisStore } from "../../src/storage/redis.js";
+import { SqliteStore } from "../../src/storage/sqlite.js";
+import type { SetOptions, Store } from "../../src/storage/store.js";
 import { ROOT } from "../helpers/paths.js";
-import { FakeTelegram } from "./fake-telegram.js";
+import { noticeIfRedisDown, REDIS_URL, redisUp, testNamespace } from "../helpers/redis.js";
+import { type Call, FakeTelegram, uploadOf } from "./fake-telegram.js";
 
 const TOKEN = "123456:TEST-token-for-the-fake-server";
 const BOT = { id: 42, username: "policy_test_bot", first_name: "政策助手", is_bot: true } as const;
@@ -24,7 +34,8 @@ beforeAll(async () => {
 });
 afterAll(() => fake.stop());
 
-const makeBot = (store: MemoryStore) => createTelegramBot({ token: TOKEN, apiRoot, conversation, store, botInfo: BOT as never });
+const makeBot = (store: Store, sessionTtlSeconds?: number) =>
+  createTelegramBot({ token: TOKEN, apiRoot, conversation, store, botInfo: BOT as never, sessionTtlSeconds });
 
 function text(t: string, chat = { id: 7, type: "private" }, from = 7): Update {
   return {
@@ -53,6 +64,25 @@ function press(data: string, chatId = 7): Update {
   } as Update;
 }
 const sentTexts = () => fake.of("sendMessage").map((c) => String(c.json?.text ?? ""));
+/** The last message sent to a chat. */
+const lastTo = (chatId: number): Call | undefined =>
+  fake
+    .of("sendMessage")
+    .filter((c) => c.json?.chat_id === chatId)
+    .at(-1);
+type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
+/** The callback_data of the button labelled `label` in the last message to a chat. */
+function button(chatId: number, label: string): string {
+  const keyboard = lastTo(chatId)?.json?.reply_markup as Keyboard | undefined;
+  const found = keyboard?.inline_keyboard.find((row) => row[0]?.text === label)?.[0];
+  if (!found) throw new Error(`no button ${label} in: ${String(lastTo(chatId)?.json?.text)}`);
+  return found.callback_data;
+}
+const docxText = async (call: Call | undefined) => {
+  if (!call) throw new Error("no document was sent");
+  const upload = uploadOf(call);
+  return { fileName: upload.fileName, text: (await mammoth.extractRawText({ buffer: upload.data })).value };
+};
 
 describe("Telegram channel", () => {
   it("answers a question with escaped HTML", async () => {
@@ -68,7 +98,7 @@ describe("Telegram channel", () => {
   it("offers choices as an inline keyboard; a press is answered and continues the conversation", async () => {
     const bot = makeBot(new MemoryStore());
     await bot.handleUpdate(text("武清卫生人才的申报条件是什么？"));
-    const keyboard = fake.of("sendMessage").at(-1)?.json?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
+    const keyboard = fake.of("sendMessage").at(-1)?.json?.reply_markup as Keyboard;
     expect(keyboard.inline_keyboard.map((r) => r[0]?.text)).toEqual([
       "武清区鲲鹏工程 卫生领域 拔尖人才",
       "武清区鲲鹏工程 卫生领域 骨干人才",
@@ -78,49 +108,6 @@ describe("Telegram channel", () => {
     await bot.handleUpdate(press(keyboard.inline_keyboard[1]?.[0]?.callback_data ?? ""));
     expect(fake.of("answerCallbackQuery").length).toBe(answered + 1);
     expect(sentTexts().at(-1)).toContain("卫生领域 骨干人才｜申报条件");
-  });
-
-  it("runs an application interview to a received .docx, surviving a restart midway", async () => {
-    const store = new MemoryStore();
-    let bot = makeBot(store);
-    await bot.handleUpdate(text("/apply", { id: 8, type: "private" }, 8));
-    const forms = fake.of("sendMessage").at(-1)?.json?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
-    const zz = forms.inline_keyboard.findIndex((r) => r[0]?.text.includes("郑州"));
-    await bot.handleUpdate(press(`c:${zz}`, 8));
-    await bot.handleUpdate(text("张三", { id: 8, type: "private" }, 8));
-    bot = makeBot(store); // a restarted process: only the store survives
-    const answers = [
-      "男",
-      "1985-06-01",
-      "汉族",
-      "跳过",
-      "410105198506011234",
-      "13812345678",
-      "郑州市第一人民医院",
-      "医疗卫生",
-      "博士",
-      "临床医学",
-      "副主任医师",
-      "主治医师",
-      "8",
-      "主持省级课题2项。",
-      "三年内建成团队。",
-      "确认",
-    ];
-    for (const a of answers) await bot.handleUpdate(text(a, { id: 8, type: "private" }, 8));
-    const doc = fake.of("sendDocument").at(-1);
-    expect(doc).toBeDefined();
-    expect(doc?.raw.includes(Buffer.from("PK"))).toBe(true);
-    expect(doc?.raw.toString("utf8")).toContain(".docx");
-  });
-
-  it("handles a re-delivered update only once", async () => {
-    const bot = makeBot(new MemoryStore());
-    const u = text("玉溪对口培养的研修期多长？");
-    const before = fake.of("sendMessage").length;
-    await bot.handleUpdate(u);
-    await bot.handleUpdate(u);
-    expect(fake.of("sendMessage").length).toBe(before + 1);
   });
 
   it("in groups answers only when mentioned, and never starts an interview there", async () => {
@@ -143,5 +130,129 @@ describe("Telegram channel", () => {
     await bot.handleUpdate(text("/forget", { id: 10, type: "private" }, 10));
     expect(await store.get("tg:10:10:session")).toBeUndefined();
     expect(sentTexts().at(-1)).toContain("已删除");
+  });
+
+  it("keeps a chat's session for the configured time to live (SESSION_TTL_DAYS)", async () => {
+    const writes: [string, SetOptions | undefined][] = [];
+    const memory = new MemoryStore();
+    const spy: Store = Object.assign(Object.create(memory) as Store, {
+      set: (key: string, value: unknown, options?: SetOptions) => {
+        writes.push([key, options]);
+        return memory.set(key, value, options);
+      },
+    });
+    await makeBot(spy, 3 * 86_400).handleUpdate(text("郑州社会事业人才培养经费怎么拨付？", { id: 11, type: "private" }, 11));
+    expect(writes).toEqual([["tg:11:11:session", { ttlSeconds: 3 * 86_400 }]]);
+  });
+});
+
+noticeIfRedisDown("the Telegram session cases on Redis are");
+const dir = mkdtempSync(join(tmpdir(), "policybot-telegram-"));
+const namespace = testNamespace("telegram");
+const memory = new MemoryStore(); // one per "machine": a restarted bot opens it again
+const stores: [string, () => Store][] = [
+  ["memory", () => memory],
+  ["sqlite", () => new SqliteStore(join(dir, "kv.sqlite"))],
+  ...(redisUp ? ([["redis", () => new RedisStore(REDIS_URL, namespace)]] as [string, () => Store][]) : []),
+];
+afterAll(async () => {
+  if (!redisUp) return;
+  const cleanup = new RedisStore(REDIS_URL, namespace);
+  await cleanup.deletePrefix("");
+  await cleanup.close();
+});
+
+describe.each(stores)("Telegram sessions in the %s store", (_name, make) => {
+  const opened: Store[] = [];
+  const open = () => {
+    const s = make();
+    opened.push(s);
+    return s;
+  };
+  afterAll(async () => {
+    for (const s of opened) await s.close();
+  });
+
+  it("runs a 资格自测 by inline buttons to the verdict and the 资格自测报告 .docx", async () => {
+    const chat = { id: 20, type: "private" };
+    const bot = makeBot(open());
+    const answered = fake.of("answerCallbackQuery").length;
+    await bot.handleUpdate(text("/check", chat, 20));
+    // Choice and yes/no questions by button, numbers typed.
+    const script: [string, "press" | "type"][] = [
+      ["郑州市", "press"],
+      ["医疗卫生", "press"],
+      ["中国", "press"],
+      ["40", "type"],
+      ["博士", "press"],
+      ["6", "type"],
+      ["是", "press"],
+      ["否", "press"],
+      ["否", "press"],
+      ["未认定", "press"],
+    ];
+    const documents = fake.of("sendDocument").length;
+    for (const [answer, how] of script) {
+      await bot.handleUpdate(how === "press" ? press(button(20, answer), 20) : text(answer, chat, 20));
+    }
+    expect(fake.of("answerCallbackQuery").length).toBe(answered + 8); // every press is answered
+    const verdict = String(lastTo(20)?.json?.text);
+    expect(verdict).toContain("资格自测结果");
+    expect(verdict).toContain("✔ 郑州市社会事业人才培养专项 —— 符合");
+    expect(fake.of("sendDocument")).toHaveLength(documents + 1);
+    const report = await docxText(fake.of("sendDocument").at(-1));
+    expect(report.fileName).toMatch(/^资格自测报告.*\.docx$/);
+    expect(report.text).toContain("资格自测报告");
+    expect(report.text).toContain("郑州市社会事业人才培养专项");
+    expect(report.text).toContain("医疗卫生");
+  });
+
+  it("runs an application interview to a received .docx; a restarted bot continues at the same question", async () => {
+    const store = open();
+    const chat = { id: 8, type: "private" };
+    let bot = makeBot(store);
+    await bot.handleUpdate(text("/apply", chat, 8));
+    await bot.handleUpdate(press(button(8, "郑州市社会事业人才培养对象申报表"), 8));
+    await bot.handleUpdate(text("张三", chat, 8));
+    expect(String(lastTo(8)?.json?.text)).toContain("性别");
+    bot = makeBot(open()); // a restarted process: only the stored state survives (a new connection to it)
+    await bot.handleUpdate(text("男", chat, 8));
+    expect(String(lastTo(8)?.json?.text)).toContain("出生日期");
+    const answers = [
+      "1985-06-01",
+      "汉族",
+      "跳过",
+      "410105198506011234",
+      "13812345678",
+      "郑州市第一人民医院",
+      "医疗卫生",
+      "博士",
+      "临床医学",
+      "副主任医师",
+      "主治医师",
+      "8",
+      "主持省级课题2项。",
+      "三年内建成团队。",
+    ];
+    for (const a of answers) await bot.handleUpdate(text(a, chat, 8));
+    expect(String(lastTo(8)?.json?.text)).toContain("请核对");
+    const documents = fake.of("sendDocument").length;
+    await bot.handleUpdate(press(button(8, "确认"), 8));
+    expect(fake.of("sendDocument")).toHaveLength(documents + 1);
+    const form = await docxText(fake.of("sendDocument").at(-1));
+    expect(form.fileName).toBe("郑州市社会事业人才培养对象申报表-张三.docx");
+    for (const value of ["张三", "男", "410105198506011234", "郑州市第一人民医院", "副主任医师", "主持省级课题2项。"]) {
+      expect(form.text).toContain(value);
+    }
+  });
+
+  it("handles a re-delivered update only once, also by another instance on the same store", async () => {
+    const store = open();
+    const u = text("玉溪对口培养的研修期多长？", { id: 12, type: "private" }, 12);
+    const before = fake.of("sendMessage").length;
+    await makeBot(store).handleUpdate(u);
+    await makeBot(store).handleUpdate(u);
+    await makeBot(store).handleUpdate(u);
+    expect(fake.of("sendMessage").length).toBe(before + 1);
   });
 });

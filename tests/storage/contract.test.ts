@@ -4,7 +4,6 @@
  * (127.0.0.1:6379, started by .ci/run when it is not running).
  */
 import { mkdtempSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,33 +12,26 @@ import { openStore } from "../../src/storage/open.js";
 import { RedisStore } from "../../src/storage/redis.js";
 import { SqliteStore } from "../../src/storage/sqlite.js";
 import type { Store } from "../../src/storage/store.js";
+import { noticeIfRedisDown, REDIS_URL, redisUp, testNamespace } from "../helpers/redis.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/15";
-/** Redis is on this machine and in CI (.ci/run starts it); elsewhere its cases are skipped, saying so. */
-const redisUp = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const socket = connect({ host: hostname, port: Number(port || 6379) });
-  const done = (up: boolean) => {
-    socket.destroy();
-    resolve(up);
-  };
-  socket.once("connect", () => done(true));
-  socket.once("error", () => done(false));
-  socket.setTimeout(500, () => done(false));
-});
-if (!redisUp) console.warn(`Redis is not reachable at ${REDIS_URL}: its store cases are skipped`);
+noticeIfRedisDown("its store cases are");
 const dir = mkdtempSync(join(tmpdir(), "policybot-store-"));
-const run = `t${process.pid}-${Date.now()}:`;
+const run = testNamespace("store");
 
 const backends: [string, () => Store][] = [
   ["memory", () => new MemoryStore()],
   ["sqlite", () => new SqliteStore(join(dir, "kv.sqlite"))],
-  ...(redisUp ? ([["redis", () => new RedisStore(REDIS_URL, `policybot-test:${run}`)]] as [string, () => Store][]) : []),
+  ...(redisUp ? ([["redis", () => new RedisStore(REDIS_URL, run)]] as [string, () => Store][]) : []),
 ];
 
 const opened: Store[] = [];
 afterAll(async () => {
   for (const s of opened) await s.close();
+  if (redisUp) {
+    const cleanup = new RedisStore(REDIS_URL, run);
+    await cleanup.deletePrefix("");
+    await cleanup.close();
+  }
 });
 
 describe.each(backends)("%s store", (_name, make) => {
@@ -106,7 +98,7 @@ describe("expiry", () => {
     }
   });
   it.skipIf(!redisUp)("Redis expires keys by itself", async () => {
-    const store = new RedisStore(REDIS_URL, `policybot-test:${run}ttl:`);
+    const store = new RedisStore(REDIS_URL, `${run}ttl:`);
     await store.set("s", 1, { ttlSeconds: 1 });
     expect(await store.get("s")).toBe(1);
     await new Promise((r) => setTimeout(r, 1_300));
