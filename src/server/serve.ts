@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { larkRuntime } from "../channels/lark/runtime.js";
 import type { ChannelDeps, ChannelRuntime, RouteHandler } from "../channels/runtime.js";
 import { telegramRuntime } from "../channels/telegram/runtime.js";
 import { PROJECT_ROOT, policiesDir } from "../cli/paths.js";
@@ -28,9 +29,7 @@ export interface Running {
 /** Channel factories by name; each reads its own part of the configuration. */
 const FACTORIES: Record<"telegram" | "lark", (deps: ChannelDeps) => Promise<ChannelRuntime>> = {
   telegram: telegramRuntime,
-  lark: async () => {
-    throw new ConfigError("LARK_APP_ID: 飞书/Lark 通道尚未提供 / the Lark channel is not available yet");
-  },
+  lark: larkRuntime,
 };
 
 /**
@@ -44,7 +43,8 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
       "没有配置任何通道（TELEGRAM_BOT_TOKEN 或 LARK_APP_ID）；在终端里对话请用 policybot chat / no channel configured: use `policybot chat`",
     );
   }
-  const store = await openStore(env.STORAGE_URL);
+  // Long-running: expired SQLite rows (sessions after SESSION_TTL_DAYS) are also removed hourly.
+  const store = await openStore(env.STORAGE_URL, undefined, { purgeEveryMs: 3_600_000 });
   const conversation = Conversation.load(Conversation.folders(PROJECT_ROOT, policiesDir()), today(), { requireConsent: true });
   const deps: ChannelDeps = { env, conversation, store, log };
   const channels: ChannelRuntime[] = [];
@@ -84,6 +84,7 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
   for (const c of channels) await c.start();
 
   const close = async () => {
+    log.info("stopping");
     // Stop accepting requests first, then let every channel finish what it is doing.
     const closed = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
     server?.closeIdleConnections();

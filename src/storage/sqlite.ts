@@ -27,6 +27,7 @@ export class SqliteStore implements Store {
   private readonly remove: Statement;
   private readonly removePrefix: Statement;
   private readonly sweep: Statement;
+  private purgeTimer: NodeJS.Timeout | null = null;
 
   /**
    * @param file the database file (`:memory:` for a private one)
@@ -93,7 +94,23 @@ export class SqliteStore implements Store {
     return this.sweep.run(this.now()).changes;
   }
 
+  /**
+   * Remove expired rows every `ms` milliseconds until {@link close} (an unref'd
+   * timer: it never keeps the process alive).
+   */
+  purgeEvery(ms: number): void {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.purgeTimer = setInterval(() => {
+      this.purgeExpired().catch(() => {
+        // Retried at the next tick; reads skip expired rows anyway.
+      });
+    }, ms);
+    this.purgeTimer.unref();
+  }
+
   async close(): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.purgeTimer = null;
     this.db.close();
   }
 }

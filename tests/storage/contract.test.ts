@@ -4,9 +4,10 @@
  * (127.0.0.1:6379, started by .ci/run when it is not running).
  */
 import { mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { MemoryStore } from "../../src/storage/memory.js";
 import { openStore } from "../../src/storage/open.js";
 import { RedisStore } from "../../src/storage/redis.js";
@@ -97,6 +98,35 @@ describe("expiry", () => {
       await store.close();
     }
   });
+  it("SQLite removes expired rows on a schedule (purgeEvery), and stops on close", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      let now = 1_000_000;
+      const file = join(dir, "purge.sqlite");
+      const store = new SqliteStore(file, () => now);
+      const Driver = createRequire(import.meta.url)("libsql") as new (
+        f: string,
+      ) => {
+        prepare(s: string): { get(): unknown };
+        close(): void;
+      };
+      const peek = new Driver(file);
+      const rows = () => (peek.prepare("SELECT count(*) AS n FROM kv").get() as { n: number }).n;
+      store.purgeEvery(3_600_000);
+      await store.set("old", 1, { ttlSeconds: 10 });
+      await store.set("kept", 2);
+      now += 11_000;
+      expect(rows()).toBe(2); // expired, but nothing read it
+      vi.advanceTimersByTime(3_600_000);
+      expect(rows()).toBe(1);
+      expect(vi.getTimerCount()).toBe(1);
+      await store.close();
+      expect(vi.getTimerCount()).toBe(0);
+      peek.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
   it.skipIf(!redisUp)("Redis expires keys by itself", async () => {
     const store = new RedisStore(REDIS_URL, `${run}ttl:`);
     await store.set("s", 1, { ttlSeconds: 1 });
@@ -108,6 +138,17 @@ describe("expiry", () => {
 });
 
 describe("openStore (STORAGE_URL)", () => {
+  it.skipIf(!redisUp)("takes the Redis key namespace from ?namespace=", async () => {
+    const url = new URL(REDIS_URL);
+    url.searchParams.set("namespace", `${run}ns:`);
+    const opened = await openStore(url.toString());
+    await opened.set("k", "v");
+    const direct = new RedisStore(REDIS_URL, `${run}ns:`);
+    expect(await direct.get("k")).toBe("v");
+    const unprefixed = new RedisStore(REDIS_URL);
+    expect(await unprefixed.get(`${run}ns:k`)).toBeUndefined(); // not under the default policybot: namespace
+    await Promise.all([opened.close(), direct.close(), unprefixed.close()]);
+  });
   it("defaults to a SQLite file under data/, created on first use", async () => {
     const store = await openStore(undefined, join(dir, "data"));
     expect(store).toBeInstanceOf(SqliteStore);
@@ -121,7 +162,7 @@ describe("openStore (STORAGE_URL)", () => {
       expect(redis).toBeInstanceOf(RedisStore);
       await redis.close();
     }
-    const sqlite = await openStore(`sqlite:${join(dir, "x.sqlite")}`);
+    const sqlite = await openStore(`sqlite:${join(dir, "x.sqlite")}`, undefined, { purgeEveryMs: 3_600_000 });
     expect(sqlite).toBeInstanceOf(SqliteStore);
     await sqlite.close();
     expect(await openStore("memory:")).toBeInstanceOf(MemoryStore);
