@@ -39,6 +39,8 @@ export class Engine {
   readonly nlu: NluResources;
   private readonly index: ClauseIndex;
   private readonly intents: Intent[];
+  /** Every intent keyword (for typo corrections that reveal the intent). */
+  private readonly intentWords: string[];
   private readonly programs: ProgramIndex;
   private readonly isProgram = (id: string): boolean => this.programs.byId(id) !== undefined;
 
@@ -49,6 +51,7 @@ export class Engine {
   ) {
     const { intents, lexicon } = loadCatalog(policies, cacheDir);
     this.intents = intents;
+    this.intentWords = intents.flatMap((i) => i.keywords);
     this.programs = new ProgramIndex(kb);
     const mentions = new MentionIndex(kb, lexicon);
     const corpus = [
@@ -94,7 +97,32 @@ export class Engine {
     const picked = this.pickChoice(trimmed, context);
     if (picked) return picked;
     const u = understand(trimmed, this.nlu);
-    return this.answer(trimmed, u, context);
+    return this.answer(trimmed, this.respell(u) ?? u, context);
+  }
+
+  /**
+   * A typo in the word that says what is asked (申报条见 → 申报条件) hides the intent:
+   * when an unknown word is one character away from a clause word that intent keywords
+   * use, and its neighbours in the question confirm it, read the corrected question.
+   */
+  private respell(u: Understanding): Understanding | null {
+    if (u.lang !== "zh") return null;
+    const unknown = this.index.unknownWords(u.tokens);
+    if (unknown.length === 0) return null;
+    let zh = u.zh;
+    for (const w of unknown) {
+      const at = zh.indexOf(w);
+      if (at < 0) continue;
+      const before = zh.slice(Math.max(0, at - 1), at);
+      const after = zh.slice(at + w.length, at + w.length + 1);
+      const fixes = this.index
+        .spellIndex()
+        .neighbours(w)
+        .filter((v) => this.intentWords.some((k) => k.includes(v)))
+        .filter((v) => this.intentWords.some((k) => (before && k.includes(before + v)) || (after && k.includes(v + after))));
+      if (fixes.length === 1 && fixes[0]) zh = zh.slice(0, at) + fixes[0] + zh.slice(at + w.length);
+    }
+    return zh === u.zh ? null : understand(zh, this.nlu);
   }
 
   /** When the previous turn asked to clarify, a reply naming a choice re-asks the pending question. */
@@ -158,7 +186,10 @@ export class Engine {
 
     if (superseded.length > 0) return supersededTurn(this.kb, superseded[0] ?? "") ?? noAnswerTurn(this.kb, context);
 
-    if (u.foreignPlaces.length > 0 && docIds.length === 0) {
+    // 北京市海外高层次人才…: a foreign place with only a phrase many documents use (高层次人才) is not about our documents.
+    const onlyCommon =
+      explicitDocs.length === 0 && u.mentions.every((m) => m.kind !== "program" || this.programs.isCommonPhrase(m.surface));
+    if (u.foreignPlaces.length > 0 && (docIds.length === 0 || (onlyCommon && !inherit))) {
       const regions = this.kb.documents.map((d) => d.doc.region.district ?? d.doc.region.city);
       return plainTurn(
         "no_answer",
@@ -194,10 +225,12 @@ export class Engine {
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
 
     // One document with several programs that answer differently → clarify.
-    if (targets.length === 1 && intent?.perProgram && !u.cross && u.specific.length === 0 && !forceContext) {
+    // A question that names each program it asks about (拔尖人才和骨干人才) needs no clarifying.
+    const namesEach = (tiers.length >= 2 || explicitPrograms.length >= 2) && (targets[0]?.programs.length ?? 0) <= 4;
+    if (targets.length === 1 && intent?.perProgram && !u.cross && u.specific.length === 0 && !forceContext && !namesEach) {
       const t = targets[0] as Target;
       if (t.programs.length > 1) {
-        const rendered = t.programs.map((p) => renderField(intent, p, u.aspects).lines);
+        const rendered = t.programs.map((p) => renderField(intent, p, u.aspects, { when: u.asksWhen }).lines);
         // Programs that mostly agree (a domain's 拔尖/骨干 share most measures) are answered side by side.
         const sets = rendered.map((r) => new Set(r));
         const union = new Set(rendered.flat());
@@ -224,6 +257,16 @@ export class Engine {
     terms: { term: string; weight: number }[],
     context: ChatContext,
   ): Turn {
+    // 推荐一部好看的电影: every content word is foreign to the documents (and no typo of theirs);
+    // one weak intent keyword (推荐) does not make it a policy question.
+    const content = u.specific.filter((w) => w.length >= 2);
+    const foreign = content.length > 0 && this.index.unknownWords(content).length === content.length;
+    if (
+      foreign &&
+      (u.intents[0]?.score ?? 0) < 4 &&
+      content.every((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()).length === 0)
+    )
+      return noAnswerTurn(this.kb, context);
     const hits = this.index.query(terms);
     const top = hits[0];
     if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return noAnswerTurn(this.kb, context);

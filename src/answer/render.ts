@@ -32,11 +32,17 @@ function criterionFields(c: Criterion): string[] {
   return [c.test, ...(c.anyOf ?? []), ...(c.allOf ?? [])].flatMap((t) => (t ? [t.field] : []));
 }
 
+/** What else a question singles out for rendering: `when` asks when money is paid (什么时候发), not how much. */
+export interface RenderFocus {
+  when?: boolean;
+}
+
 /**
  * Lines for a program field named by an intent. Empty when the KB has nothing for it.
  * @param aspects for criteria: keep only those about these aspects (all when none match)
+ * @param focus for funding: `when` renders the payment conditions and schedule without amounts
  */
-export function renderField(intent: Intent, program: Program, aspects: Aspect[] = []): Rendered {
+export function renderField(intent: Intent, program: Program, aspects: Aspect[] = [], focus: RenderFocus = {}): Rendered {
   const lines: string[] = [];
   const clauses: string[] = [];
   const add = (line: string, clause: string) => {
@@ -46,6 +52,12 @@ export function renderField(intent: Intent, program: Program, aspects: Aspect[] 
   switch (intent.field) {
     case "funding":
       for (const f of program.funding) {
+        // 培养经费什么时候发？ The timing is the same where only the amounts differ (every 武清 domain).
+        if (focus.when && (f.condition || f.schedule?.length)) {
+          const parts = [f.condition, f.schedule?.length ? `拨付：${f.schedule.map((s) => s.when).join("，")}` : ""].filter(Boolean);
+          add(`${f.per}：${parts.join("；")}`, f.clause);
+          continue;
+        }
         let line = `${f.per}：${f.text}`;
         if (f.amountCNY) line += `（金额：${yuan(f.amountCNY)}）`;
         if (f.schedule?.length) line += `；拨付：${f.schedule.map((s) => `${s.when}（${s.share}%）`).join("，")}`;
@@ -62,6 +74,9 @@ export function renderField(intent: Intent, program: Program, aspects: Aspect[] 
       for (const c of focused.length > 0 ? focused : all) add(`${c.text}${STRENGTH[c.strength]}`, c.clause);
       break;
     }
+    case "sectors":
+      if (program.sectors.length > 0 && program.sectorsClause) add(`适用领域：${program.sectors.join("、")}`, program.sectorsClause);
+      break;
     case "procedure":
       program.procedure.forEach((s, i) => {
         add(`${i + 1}. ${s.name}${s.by ? `（${s.by}）` : ""}：${s.text}`, s.clause);

@@ -19,7 +19,7 @@ export function structuredFor(intent: Intent | null, t: Target, u: Understanding
   // Group programs whose rendering is the same (e.g. every domain's 拔尖人才 gets 1万元).
   const groups = new Map<string, { programs: Program[]; rendered: Rendered }>();
   for (const p of t.programs) {
-    const r = renderField(intent, p, u.aspects);
+    const r = renderField(intent, p, u.aspects, { when: u.asksWhen });
     if (r.lines.length === 0) continue;
     const key = r.lines.join("\n");
     const g = groups.get(key) ?? { programs: [], rendered: r };

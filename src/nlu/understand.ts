@@ -30,6 +30,8 @@ export interface Understanding {
   cross: boolean;
   /** The question asks for an amount of money. */
   asksAmount: boolean;
+  /** The question asks when something happens or is paid (什么时候发、何时), not how much. */
+  asksWhen: boolean;
   /** The amount asked for is monthly (每月、一个月、per month). */
   perMonth: boolean;
   /** The question reads like a follow-up (那骨干呢？、需要什么学历？). */
@@ -145,8 +147,9 @@ export function understand(raw: string, r: NluResources): Understanding {
     tokens.push(w);
   }
   for (const [word, expansions] of Object.entries(r.lexicon.synonyms)) if (zh.includes(word)) tokens.push(...expansions);
-  // Place names matter only when the question names no document of the KB (then 杭州 means "not ours").
-  const namesDocument = mentions.some((m) => m.kind === "document" || m.kind === "program");
+  // Place names matter only when the question names no document of the KB (then 杭州 means "not ours");
+  // a program named by a phrase alone (高层次人才) does not name a place.
+  const namesDocument = mentions.some((m) => m.kind === "document");
   const foreignPlaces = namesDocument
     ? []
     : r.segmenter
@@ -184,6 +187,7 @@ export function understand(raw: string, r: NluResources): Understanding {
     foreignPlaces,
     cross: CROSS.test(zh) || namesSeveralPlaces(mentions),
     asksAmount: AMOUNT.test(zh) || AMOUNT.test(text),
+    asksWhen: /什么时候|啥时候|何时|什么时间|哪个时间|when\b/.test(zh) && !AMOUNT.test(zh),
     perMonth: /每月|每个月|一个月|月均|按月|per month|monthly|a month/.test(zh),
     followUp: FOLLOW_UP.test(zh) || zh.replace(/[^\u4e00-\u9fff]/g, "").length <= 8,
   };

@@ -1,13 +1,15 @@
 /**
- * The team-written regression Q&A set (tests/eval/qa-regression.jsonl): questions we wrote
- * ourselves from the documents, graded with the public grading rule. Every case must pass;
- * a change that breaks one must fix the behaviour or argue the case in review.
+ * The team-written regression sets: Q&A (tests/eval/qa-regression.jsonl) and eligibility
+ * profiles (tests/eval/eligibility-regression.jsonl), written ourselves from the documents and
+ * graded with the public grading rules. Every case must pass; a change that breaks one must fix
+ * the behaviour or argue the case in review.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../../src/answer/engine.js";
 import { grade } from "../../src/cli/eval.js";
+import { EligibilityCase, gradeEligibility } from "../../src/cli/eval-eligibility.js";
 import { POLICIES, ROOT } from "../helpers/paths.js";
 
 interface Case {
@@ -19,10 +21,13 @@ interface Case {
   must_not: string[];
 }
 
-const cases = readFileSync(join(ROOT, "tests", "eval", "qa-regression.jsonl"), "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as Case);
+const lines = (name: string) =>
+  readFileSync(join(ROOT, "tests", "eval", name), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as unknown);
+const cases = lines("qa-regression.jsonl") as Case[];
+const profiles = lines("eligibility-regression.jsonl").map((raw) => EligibilityCase.parse(raw));
 
 let engine: Engine;
 beforeAll(() => {
@@ -33,5 +38,12 @@ describe("team regression Q&A set", () => {
   it.each(cases.map((c) => [c.id, c.question, c] as const))("%s %s", (_id, _q, c) => {
     const { answer } = engine.ask(c.question);
     expect(grade({ ...c }, answer.status, answer.answer).failures).toEqual([]);
+  });
+});
+
+describe("team regression eligibility set", () => {
+  // A fixed date keeps the birthDate / employmentStartDate cases stable.
+  it.each(profiles.map((c) => [c.id, c] as const))("%s", (_id, c) => {
+    expect(gradeEligibility(engine.kb, c, "2026-06-01")).toEqual([]);
   });
 });
