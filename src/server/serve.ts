@@ -59,8 +59,11 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
   for (const c of channels) for (const [route, handler] of Object.entries(c.routes)) routes.set(route, handler);
 
   let server: Server | null = null;
+  let closing = false;
   if (routes.size > 0) {
     server = createServer((req, res) => {
+      // Shutting down: a keep-alive connection closes once its last request is answered.
+      res.once("finish", () => closing && server?.closeIdleConnections());
       const path = (req.url ?? "/").split("?")[0];
       if (req.method === "GET" && path === "/healthz") {
         res.setHeader("content-type", "application/json");
@@ -86,6 +89,7 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
 
   const close = async () => {
     log.info("stopping");
+    closing = true;
     // Stop accepting requests first, then let every channel finish what it is doing.
     const closed = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
     server?.closeIdleConnections();
