@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { larkRuntime } from "../channels/lark/runtime.js";
 import type { ChannelDeps, ChannelRuntime, RouteHandler } from "../channels/runtime.js";
 import { telegramRuntime } from "../channels/telegram/runtime.js";
 import { PROJECT_ROOT, policiesDir } from "../cli/paths.js";
@@ -28,9 +29,7 @@ export interface Running {
 /** Channel factories by name; each reads its own part of the configuration. */
 const FACTORIES: Record<"telegram" | "lark", (deps: ChannelDeps) => Promise<ChannelRuntime>> = {
   telegram: telegramRuntime,
-  lark: async () => {
-    throw new ConfigError("LARK_APP_ID: 飞书/Lark 通道尚未提供 / the Lark channel is not available yet");
-  },
+  lark: larkRuntime,
 };
 
 /**

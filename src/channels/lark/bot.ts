@@ -1,0 +1,217 @@
+/**
+ * Lark/Feishu channel logic: a received message or a pressed card button in,
+ * the conversation core's replies out as Lark messages. No Q&A or interview
+ * logic lives here (issue #4); the receive mode (long connection or webhook)
+ * lives in runtime.ts and webhook.ts and calls the same two handlers.
+ *
+ * - p2p text → `conversation.handle({ text })`; in groups only messages that
+ *   @mention the bot, and personal-data interviews are offered in a private
+ *   chat instead; other message types get a short note that only text is understood;
+ * - slash commands as on Telegram: /start /help /ask /check /apply /cancel /privacy /forget;
+ * - replies: text messages, choices as a card with one button per choice
+ *   (values stay in the session entry), documents uploaded and sent as a file message;
+ * - exactly once: every event id and every card press is claimed in the store
+ *   (`setIfAbsent`) before anything is done, so a re-delivery is a no-op even
+ *   across instances sharing the store; sends carry a uuid derived from it;
+ * - a card press is answered at once (toast + the card without its buttons)
+ *   and the conversation step runs afterwards, in the chat's queue.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import { type Conversation, type Input, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
+import { isInterviewTrigger } from "../../dialog/router.js";
+import type { Reply, ReplyChoice } from "../../dialog/types.js";
+import type { Store } from "../../storage/store.js";
+import { answeredCard, buttonValueOf, type Card, choicesCard } from "./cards.js";
+import { type LarkApi, LarkApiError } from "./client.js";
+import { cardPressOf, type LarkMessage, messageOf } from "./events.js";
+import { ChatQueue } from "./queue.js";
+
+/** The choices last offered in a chat, kept server-side. */
+interface StoredChoices {
+  /** Set id, sent with every button. */
+  id: string;
+  /** The question, to redraw the card once answered. */
+  text: string;
+  items: ReplyChoice[];
+}
+
+/** What the Lark channel keeps per chat and user. */
+interface Stored {
+  session: Session;
+  choices: StoredChoices | null;
+}
+
+/** Options of {@link LarkBot}. */
+export interface LarkBotOptions {
+  api: LarkApi;
+  /** The bot's open_id (bot/v3/info), to recognise @mentions. */
+  botOpenId: string;
+  conversation: Conversation;
+  store: Store;
+  log: Logger;
+  /** Seconds a chat's session is kept after its last message (default 30 days). */
+  sessionTtlSeconds?: number;
+}
+
+/** What a card callback is answered with (`card.action.trigger` response, or a legacy card). */
+export type CardAnswer = { toast?: { type: "success" | "info" | "error"; content: string }; card?: { type: "raw"; data: Card } } | Card;
+
+/** The help text (/start, /help). */
+export const HELP =
+  "您好，我是人才政策助手。直接提问即可，例如：郑州社会事业人才培养经费怎么拨付？\n/check 资格自测　/apply 填写申报表　/cancel 取消　/privacy 隐私说明　/forget 删除我的数据";
+/** The privacy text (/privacy). */
+export const PRIVACY =
+  "隐私说明：资格自测和申报表会收集您的年龄、学历、身份证号等信息，仅用于判断资格和生成文档；会话在最后一次消息后保留一段时间后自动删除，生成的文件不长期保存。发送 /forget 可立即删除您的全部数据。";
+/** The group answer to an interview request. */
+export const PRIVATE_ONLY = "资格自测和申报表会收集个人信息，请私聊我后再开始。";
+/** The answer to images, files, stickers … */
+export const TEXT_ONLY = "目前只能理解文字消息，请直接用文字提问。";
+/** The answer to a button of an older card. */
+export const STALE_BUTTON = "这个按钮已失效，请重新提问。";
+
+const CLAIM_TTL = 86_400;
+const sessionKey = (chatId: string, openId: string) => `lark:${chatId}:${openId}:session`;
+const userPrefix = (chatId: string, openId: string) => `lark:${chatId}:${openId}:`;
+/** A Lark message uuid (≤ 50 chars) for the n-th reply to one claimed input. */
+const uuidOf = (claim: string, n: number) => createHash("sha256").update(`${claim}#${n}`).digest("hex").slice(0, 32);
+
+/** The channel's two handlers and its background queue. */
+export class LarkBot {
+  /** The conversation steps in progress, one chat after the other. */
+  readonly queue: ChatQueue;
+  private readonly ttl: number;
+
+  constructor(private readonly o: LarkBotOptions) {
+    this.ttl = o.sessionTtlSeconds ?? 30 * 86_400;
+    this.queue = new ChatQueue((error) =>
+      o.log.error(
+        {
+          channel: "lark",
+          error: error instanceof Error ? error.name : "error",
+          ...(error instanceof LarkApiError ? { path: error.path, code: error.code, http: error.httpStatus } : {}),
+        },
+        "update failed",
+      ),
+    );
+  }
+
+  /**
+   * Handle `im.message.receive_v1` (webhook and long connection alike): claim
+   * the event, queue the conversation step, return at once.
+   * @param data the event as the SDK's EventDispatcher passes it
+   */
+  async onMessage(data: unknown): Promise<void> {
+    const m = messageOf(data, this.o.botOpenId);
+    if (!m?.fromUser) return;
+    if (m.chatType !== "p2p" && !m.mentionsBot) return;
+    const claim = `lark:event:${m.eventId}`;
+    if (!(await this.o.store.setIfAbsent(claim, 1, { ttlSeconds: CLAIM_TTL }))) {
+      this.o.log.info({ channel: "lark", event: m.eventId }, "duplicate event ignored");
+      return;
+    }
+    this.o.log.info({ channel: "lark", event: m.eventId, chatType: m.chatType, messageType: m.messageType }, "message");
+    void this.queue.push(m.chatId, () => this.handleMessage(m, claim));
+  }
+
+  /**
+   * Handle a card button press (`card.action.trigger` or a legacy card
+   * callback): answer within Lark's 3 s with a toast and the answered card,
+   * and queue the conversation step.
+   * @param legacy the legacy callback format (answered with a bare card)
+   * @returns the callback answer
+   */
+  async onCardPress(data: unknown, legacy: boolean): Promise<CardAnswer> {
+    const press = cardPressOf(data);
+    const value = press ? buttonValueOf(press.value) : null;
+    if (!press || !value) return legacy ? {} : { toast: { type: "error", content: STALE_BUTTON } };
+    const claim = `lark:card:${press.messageId}:${press.openId}:${value.s}`;
+    if (!(await this.o.store.setIfAbsent(claim, 1, { ttlSeconds: CLAIM_TTL }))) {
+      this.o.log.info({ channel: "lark", message: press.messageId }, "duplicate card press ignored");
+      return legacy ? {} : { toast: { type: "info", content: "已收到" } };
+    }
+    this.o.log.info({ channel: "lark", message: press.messageId }, "card press");
+    // The label for the answer; the step itself checks the set again, in order with the chat's other messages.
+    const choices = (await this.load(press.chatId, press.openId)).choices;
+    const chosen = choices?.id === value.s ? choices.items[value.i] : undefined;
+    void this.queue.push(press.chatId, () => this.handlePress(press.chatId, press.openId, value, claim));
+    if (!choices || !chosen) return legacy ? {} : { toast: { type: "info", content: "已收到" } };
+    const card = answeredCard(choices.text, chosen.label);
+    return legacy ? card : { toast: { type: "success", content: `已选择：${chosen.label}` }, card: { type: "raw", data: card } };
+  }
+
+  private async handleMessage(m: LarkMessage, claim: string): Promise<void> {
+    const group = m.chatType !== "p2p";
+    const say = (text: string) => this.send(m.chatId, [{ type: "text", text }], claim);
+    if (m.text === null) return void (await say(TEXT_ONLY));
+    const command = /^\/([a-z]+)(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec(m.text);
+    if (command) {
+      const name = (command[1] ?? "").toLowerCase();
+      const rest = (command[2] ?? "").trim();
+      switch (name) {
+        case "start":
+        case "help":
+          return void (await say(HELP));
+        case "privacy":
+          return void (await say(PRIVACY));
+        case "forget": {
+          const removed = await this.o.store.deletePrefix(userPrefix(m.chatId, m.openId));
+          return void (await say(removed > 0 ? "已删除您在本对话中的全部数据。" : "没有需要删除的数据。"));
+        }
+        case "cancel":
+          return this.converse(m.chatId, m.openId, { text: "取消" }, claim);
+        case "check":
+        case "apply":
+          if (group) return void (await say(PRIVATE_ONLY));
+          return this.converse(m.chatId, m.openId, { text: name === "check" ? "资格自测" : "申报表" }, claim);
+        case "ask":
+          return this.converse(m.chatId, m.openId, { text: rest || "帮助" }, claim);
+      }
+    }
+    if (m.text === "") return void (await say(HELP));
+    if (group && isInterviewTrigger(m.text)) return void (await say(PRIVATE_ONLY));
+    await this.converse(m.chatId, m.openId, { text: m.text }, claim);
+  }
+
+  private async handlePress(chatId: string, openId: string, value: { i: number; s: string }, claim: string): Promise<void> {
+    const { choices } = await this.load(chatId, openId);
+    const chosen = choices?.id === value.s ? choices.items[value.i] : undefined;
+    if (!chosen) return void (await this.send(chatId, [{ type: "text", text: STALE_BUTTON }], claim));
+    await this.converse(chatId, openId, { choice: chosen.value }, claim);
+  }
+
+  private async converse(chatId: string, openId: string, input: Input, claim: string): Promise<void> {
+    const stored = await this.load(chatId, openId);
+    const handled = await this.o.conversation.handle(stored.session, input);
+    const choices = await this.send(chatId, handled.replies, claim);
+    // Offered choices replace the stored ones; any other answer retires them (an older card's buttons go stale).
+    await this.o.store.set(sessionKey(chatId, openId), { session: handled.session, choices } satisfies Stored, { ttlSeconds: this.ttl });
+  }
+
+  private async load(chatId: string, openId: string): Promise<Stored> {
+    const raw = (await this.o.store.get(sessionKey(chatId, openId))) as Partial<Stored> | undefined;
+    return { session: raw?.session ? parseSession(raw.session) : NEW_SESSION, choices: raw?.choices ?? null };
+  }
+
+  /**
+   * Send replies in order.
+   * @returns the choices offered (the last choice reply), or null
+   */
+  private async send(chatId: string, replies: Reply[], claim: string): Promise<StoredChoices | null> {
+    let choices: StoredChoices | null = null;
+    let n = 0;
+    for (const r of replies) {
+      const uuid = uuidOf(claim, n++);
+      if (r.type === "text") await this.o.api.sendMessage(chatId, "text", { text: r.text }, uuid);
+      else if (r.type === "choices") {
+        choices = { id: randomBytes(4).toString("hex"), text: r.text, items: r.choices };
+        await this.o.api.sendMessage(chatId, "interactive", choicesCard(r.text, r.choices, choices.id), uuid);
+      } else {
+        const fileType = /\.docx?$/i.test(r.fileName) ? "doc" : "stream";
+        const fileKey = await this.o.api.uploadFile(r.fileName, r.data, fileType);
+        await this.o.api.sendMessage(chatId, "file", { file_key: fileKey }, uuid);
+      }
+    }
+    return choices;
+  }
+}
