@@ -34,10 +34,14 @@ export function amountStated(
   const money = new Set(lexicon.moneyWords);
   const places = u.mentions.filter((m) => m.kind !== "program").map((m) => m.surface);
   // English questions reach the documents through a glossary: their words do not say what the money is for.
-  const focus = (u.lang === "en" ? [] : u.tokens).filter(
+  const words = (u.lang === "en" ? [] : u.tokens).filter(
     (w) =>
       w.length >= 2 && !generic.has(w) && !asking.has(w) && !money.has(w) && !places.some((p) => p.includes(w)) && !/^[a-z0-9]+$/.test(w),
   );
+  // Program names match every line of their program (and none of another target's): what the money
+  // is for is in the other words (中原科技城的人才公寓租金 → 人才公寓、租金).
+  const named = u.mentions.filter((m) => m.kind === "program").map((m) => m.surface);
+  const focus = words.filter((w) => !named.some((n) => n.includes(w)));
   // A structured line speaks for its program: match the question against its names too.
   const names = t.programs.map((p) => [p.title, ...p.aliases].join(" ")).join(" ");
   const candidates = [...structured.lines.map((l) => `${names} ${l}`), ...quoted.flatMap((h) => relevantSentences(h.clause.text, terms))];
@@ -45,7 +49,7 @@ export function amountStated(
   const best = Math.max(0, ...candidates.map(overlap));
   if (focus.length > 0 && best === 0) return false;
   const relevant = focus.length > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
-  return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)));
+  return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)) && (!u.perDay || /每天|每日|日/.test(s)));
 }
 
 /** The sentences of a clause that share the most words with the question. */

@@ -157,6 +157,8 @@ export class Engine {
     const explicitPrograms = unique(
       u.mentions
         .filter((m) => m.kind === "program")
+        // A near-miss (人才培训 ≈ 人才培育) of another document's alias does not outweigh a named document.
+        .filter((m) => m.score >= 1 || namedRegions.size === 0 || namedRegions.has(this.programs.byId(m.ref)?.document.doc.id ?? ""))
         .filter((m) => {
           const doc = this.programs.byId(m.ref)?.document.doc.id;
           return namedRegions.size === 0 || (doc !== undefined && namedRegions.has(doc)) || !this.programs.isCommonPhrase(m.surface);
@@ -257,15 +259,11 @@ export class Engine {
     terms: { term: string; weight: number }[],
     context: ChatContext,
   ): Turn {
-    // 推荐一部好看的电影: every content word is foreign to the documents (and no typo of theirs);
-    // one weak intent keyword (推荐) does not make it a policy question.
+    // 推荐一部好看的电影、怎么办理护照: every content word is foreign to the documents (and no typo
+    // of theirs); an intent keyword (推荐、怎么办理) alone does not make it a policy question.
     const content = u.specific.filter((w) => w.length >= 2);
     const foreign = content.length > 0 && this.index.unknownWords(content).length === content.length;
-    if (
-      foreign &&
-      (u.intents[0]?.score ?? 0) < 4 &&
-      content.every((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()).length === 0)
-    )
+    if (foreign && content.every((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()).length === 0))
       return noAnswerTurn(this.kb, context);
     const hits = this.index.query(terms);
     const top = hits[0];
@@ -320,7 +318,9 @@ export class Engine {
         u.cross ||
         (!anyExplicit &&
           (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore * 0.7 &&
-          (!anyStructured || (structuredOf.get(t)?.lines.length ?? 0) > 0)),
+          // 政务办提出了什么服务模式: the document with the best clause answers even when its
+          // programs' values are too varied to list.
+          (!anyStructured || (structuredOf.get(t)?.lines.length ?? 0) > 0 || (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore)),
     );
     kept.sort((a, b) => Number(b.explicit) - Number(a.explicit) || (hitsOf.get(b)?.[0]?.score ?? 0) - (hitsOf.get(a)?.[0]?.score ?? 0));
     const multi = kept.length > 1;
@@ -360,7 +360,7 @@ export class Engine {
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
       if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs))
-        return noAmountTurn(t, quoted[0], next, u.perMonth);
+        return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
       for (const h of quoted) {
         section.push(
           `${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`,

@@ -87,9 +87,9 @@ export function clarifyTurn(
 }
 
 /** The documents mention the support but state no amount: say so and who to ask, never a guess. */
-export function noAmountTurn(t: Target, hit: Hit | undefined, next: ChatContext, perMonth = false): Turn {
+export function noAmountTurn(t: Target, hit: Hit | undefined, next: ChatContext, period: "" | "月" | "天" = ""): Turn {
   const where = hit ? `《${t.document.doc.title}》${hit.clause.label}提到了相关内容，但` : `《${t.document.doc.title}》`;
-  const what = perMonth ? "没有规定按月发放的金额" : "没有规定具体金额";
+  const what = period ? `没有规定按${period}发放的金额` : "没有规定具体金额";
   return {
     answer: {
       status: "no_answer",

@@ -34,6 +34,8 @@ export interface Understanding {
   asksWhen: boolean;
   /** The amount asked for is monthly (每月、一个月、per month). */
   perMonth: boolean;
+  /** The amount asked for is daily (每天、每日、per day). */
+  perDay: boolean;
   /** The question reads like a follow-up (那骨干呢？、需要什么学历？). */
   followUp: boolean;
   /** Content words beyond intent keywords, names and generic words: what makes the question specific. */
@@ -160,9 +162,15 @@ export function understand(raw: string, r: NluResources): Understanding {
   const generic = new Set(r.lexicon.generic);
   const named = mentions.map((m) => m.surface);
   const keywords = intents.flatMap((i) => i.intent.keywords.filter((k) => zh.includes(k)));
+  // A segmentation artefact made of function words only (入选后能拿 → 后能) says nothing specific.
+  const functionWords = (t: string) => t.length <= 3 && [...t].every((ch) => generic.has(ch) || stop.has(ch));
   const specific = tokens.filter(
     (t) =>
-      !generic.has(t) && !keywords.some((k) => k.includes(t) || t.includes(k)) && !named.some((n) => n.includes(t)) && !/^\d+$/.test(t),
+      !generic.has(t) &&
+      !functionWords(t) &&
+      !keywords.some((k) => k.includes(t) || t.includes(k)) &&
+      !named.some((n) => n.includes(t)) &&
+      !/^\d+$/.test(t),
   );
   const bigrams: string[] = [];
   for (const run of zh.match(/[\u4e00-\u9fff]+/g) ?? []) for (let i = 0; i + 2 <= run.length; i++) bigrams.push(run.slice(i, i + 2));
@@ -188,6 +196,7 @@ export function understand(raw: string, r: NluResources): Understanding {
     cross: CROSS.test(zh) || namesSeveralPlaces(mentions),
     asksAmount: AMOUNT.test(zh) || AMOUNT.test(text),
     asksWhen: /什么时候|啥时候|何时|什么时间|哪个时间|when\b/.test(zh) && !AMOUNT.test(zh),
+    perDay: /每天|每日|一天|per day|daily|a day/.test(zh),
     perMonth: /每月|每个月|一个月|月均|按月|per month|monthly|a month/.test(zh),
     followUp: FOLLOW_UP.test(zh) || zh.replace(/[^\u4e00-\u9fff]/g, "").length <= 8,
   };
