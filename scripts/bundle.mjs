@@ -15,7 +15,17 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["@node-rs/jieba", "yaml", "opencc-js", "pino", "grammy", "@grammyjs/auto-retry", "ioredis", "libsql", "@larksuiteoapi/node-sdk"],
+  external: [
+    "@node-rs/jieba",
+    "yaml",
+    "opencc-js",
+    "pino",
+    "grammy",
+    "@grammyjs/auto-retry",
+    "ioredis",
+    "libsql",
+    "@larksuiteoapi/node-sdk",
+  ],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: "warning",
 });

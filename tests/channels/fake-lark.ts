@@ -172,6 +172,7 @@ export class FakeLark {
       case "POST /open-apis/im/v1/messages": {
         if (!authorized) return answer(401, { code: 99991663, msg: "Invalid access token for authorization" });
         if (url.searchParams.get("receive_id_type") !== "chat_id" || !json) return answer(400, { code: 230001, msg: "bad request" });
+        if (!json.receive_id) return answer(400, { code: 99992402, msg: "field validation failed" });
         const messageId = `om_${String(this.next++).padStart(8, "0")}`;
         const sent: Sent = {
           messageId,

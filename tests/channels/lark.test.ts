@@ -101,10 +101,12 @@ function buttonsOf(s: Sent | undefined): Button[] {
 const textOf = (s: Sent | undefined) =>
   s?.msgType === "text" ? String(s.content.text) : s?.msgType === "interactive" ? JSON.stringify(s.content) : "";
 
+let presses = 0;
 /** Press the card button labelled `label` in the last card the chat got. */
 async function press(chatId: string, card: Sent | undefined, label: string, openId = "ou_user1") {
   const button = buttonsOf(card).find((b) => b.label === label);
   if (!card || !button) throw new Error(`no button ${label} in ${textOf(card)}`);
+  presses++;
   return step(chatId, "/lark/cards", signed(cardTrigger(button.value, { chatId, messageId: card.messageId, openId })));
 }
 
@@ -267,9 +269,11 @@ describe("Lark webhook: interviews", () => {
     let turn = await say(chat, "/check");
     expect(textOf(turn.sent.at(-1))).toContain("隐私说明");
     turn = await press(chat, turn.sent.at(-1), "同意");
+    const pressed = presses;
     for (const a of ["郑州市", "医疗卫生", "中国", "40", "博士", "6", "是", "否", "否", "未认定"]) {
       turn = await answer(chat, turn.sent.at(-1), a);
     }
+    expect(presses - pressed).toBe(8); // every answer but the two numbers was a button
     const all = turn.sent.map(textOf).join("\n");
     expect(all).toContain("资格自测结果");
     expect(all).toContain("郑州市社会事业人才培养专项 —— 符合");
