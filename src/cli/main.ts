@@ -54,7 +54,7 @@ program
 
 program
   .command("serve")
-  .description("启动已配置的聊天通道（Telegram；见 .env.example）/ start the configured chat channels")
+  .description("启动已配置的聊天通道（Telegram、飞书/Lark；见 .env.example）/ start the configured chat channels")
   .action(async () => {
     const { runServe } = await import("./serve.js");
     process.exitCode = await runServe();

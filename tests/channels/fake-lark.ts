@@ -3,7 +3,7 @@
  * LARK_DOMAIN over real HTTP. It records every call (method, path, query,
  * JSON body or multipart parts), answers like the open-api does (ids such as
  * `om_…` and `file_v3_…`), can be told to fail the next calls of a path with
- * a rate limit (HTTP 429, code 99991400, `x-ogw-ratelimit-reset`) or a 5xx,
+ * a rate limit (HTTP 429, code 99991400, `x-ogw-ratelimit-reset`), a 5xx or no answer at all,
  * and hands out the long-connection endpoint (`/callback/ws/endpoint`).
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -38,7 +38,7 @@ export interface Sent {
   uuid?: string;
 }
 
-type Failure = { kind: "rate-limit"; resetSeconds: number } | { kind: "server-error" };
+type Failure = { kind: "rate-limit"; resetSeconds: number } | { kind: "server-error" } | { kind: "hang" };
 
 export const BOT_OPEN_ID = "ou_fakebot0000000000000000000000";
 
@@ -161,6 +161,7 @@ export class FakeLark {
       );
     }
     if (failure?.kind === "server-error") return answer(500, { code: 1, msg: "internal error" });
+    if (failure?.kind === "hang") return new Promise(() => {}); // never answered (the connection is cut on stop)
 
     const authorized = req.headers.authorization === "Bearer t-fake-tenant-token";
     switch (`${req.method} ${url.pathname}`) {

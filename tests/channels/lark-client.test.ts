@@ -14,7 +14,7 @@ const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
 beforeAll(async () => {
   const baseUrl = await fake.start();
-  api = new LarkApi({ appId: APP_ID, appSecret: "s", baseUrl, logger: silent, maxAttempts: 3, backoffMs: 1 });
+  api = new LarkApi({ appId: APP_ID, appSecret: "s", baseUrl, logger: silent, maxAttempts: 3, backoffMs: 1, timeoutMs: 300 });
 });
 afterAll(() => fake.stop());
 
@@ -49,6 +49,13 @@ describe("LarkApi", () => {
     expect(error).toBeInstanceOf(LarkApiError);
     expect(error).toMatchObject({ method: "POST", path: "/open-apis/im/v1/messages", code: RATE_LIMITED, httpStatus: 429 });
     expect(fake.of("/open-apis/im/v1/messages").length - before).toBe(3);
+  });
+
+  it("gives a request that hangs up after its time limit and retries it", async () => {
+    fake.failNext("/open-apis/im/v1/messages", 1, { kind: "hang" });
+    const before = fake.of("/open-apis/im/v1/messages").length;
+    expect(await api.sendMessage("oc_c3", "text", { text: "late" }, "uuid-3")).toMatch(/^om_/);
+    expect(fake.of("/open-apis/im/v1/messages").length - before).toBe(2);
   });
 
   it("does not retry a client error", async () => {

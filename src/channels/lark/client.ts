@@ -13,7 +13,15 @@
  * duplicate of a send that was retried after it had in fact succeeded.
  */
 import { Readable } from "node:stream";
-import { Client, DefaultCache, LoggerLevel, type Logger as SdkLogger } from "@larksuiteoapi/node-sdk";
+import {
+  Client,
+  DefaultCache,
+  defaultHttpInstance,
+  type HttpInstance,
+  type HttpRequestOptions,
+  LoggerLevel,
+  type Logger as SdkLogger,
+} from "@larksuiteoapi/node-sdk";
 
 /** Lark's code for "too many requests" (with HTTP 429). */
 export const RATE_LIMITED = 99991400;
@@ -61,6 +69,29 @@ export interface LarkApiOptions {
   maxWaitSeconds?: number;
   /** First 5xx backoff, doubled on each retry (default 500 ms). */
   backoffMs?: number;
+  /** Time limit of one HTTP request (default 30 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The SDK's HTTP instance (axios, answering with the response body) with a
+ * time limit on every request: the SDK sets none, and one hung call would
+ * hold up its chat's queue for good. A timeout is retried like a network error.
+ * @param timeoutMs per request (the long connection's endpoint call keeps its own 15 s)
+ */
+export function httpWithTimeout(timeoutMs: number): HttpInstance {
+  const http = defaultHttpInstance as unknown as HttpInstance;
+  const timed = <D>(opts?: HttpRequestOptions<D>): HttpRequestOptions<D> => ({ timeout: timeoutMs, ...opts });
+  return {
+    request: (opts) => http.request(timed(opts)),
+    get: (url, opts) => http.get(url, timed(opts)),
+    delete: (url, opts) => http.delete(url, timed(opts)),
+    head: (url, opts) => http.head(url, timed(opts)),
+    options: (url, opts) => http.options(url, timed(opts)),
+    post: (url, data, opts) => http.post(url, data, timed(opts)),
+    put: (url, data, opts) => http.put(url, data, timed(opts)),
+    patch: (url, data, opts) => http.patch(url, data, timed(opts)),
+  };
 }
 
 /** Message types the channel sends. */
@@ -94,6 +125,7 @@ export class LarkApi {
       domain: o.baseUrl,
       // A cache per client: the SDK's default is shared by every client in the process.
       cache: new DefaultCache(),
+      httpInstance: httpWithTimeout(o.timeoutMs ?? 30_000),
       logger: o.logger,
       loggerLevel: LoggerLevel.info,
     });
