@@ -225,6 +225,9 @@ export class Engine {
 
     if (targets.length === 0 && intent?.field === "status") return allStatusesTurn(this.kb, nextContext);
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
+    // 郑州社会事业人才的个人所得税怎么减免: nothing asked that the documents know of (no intent, and
+    // every content word foreign to them): say the documents do not answer rather than quote a neighbour.
+    if (!intent && !u.followUp && this.foreignContent(u, 2)) return noAnswerTurn(this.kb, nextContext);
 
     // One document with several programs that answer differently → clarify.
     // A question that names each program it asks about (拔尖人才和骨干人才) needs no clarifying.
@@ -261,10 +264,7 @@ export class Engine {
   ): Turn {
     // 推荐一部好看的电影、怎么办理护照: every content word is foreign to the documents (and no typo
     // of theirs); an intent keyword (推荐、怎么办理) alone does not make it a policy question.
-    const content = u.specific.filter((w) => w.length >= 2);
-    const foreign = content.length > 0 && this.index.unknownWords(content).length === content.length;
-    if (foreign && content.every((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()).length === 0))
-      return noAnswerTurn(this.kb, context);
+    if (this.foreignContent(u)) return noAnswerTurn(this.kb, context);
     const hits = this.index.query(terms);
     const top = hits[0];
     if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return noAnswerTurn(this.kb, context);
@@ -288,6 +288,17 @@ export class Engine {
       tiers: [],
       intent: intent?.id ?? null,
     });
+  }
+
+  /**
+   * Every content word of the question (at least `min` of them) is one no clause uses, nor a typo
+   * of one (电影、护照、个人所得税 减免). Inside a named scope one colloquial word (派别的活) is not enough.
+   */
+  private foreignContent(u: Understanding, min = 1): boolean {
+    const content = u.specific.filter((w) => /^[\u4e00-\u9fff]{2,}$/.test(w));
+    if (content.length < min || content.length < u.specific.filter((w) => w.length >= 2).length) return false;
+    if (this.index.unknownWords(content).length < content.length) return false;
+    return content.every((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()).length === 0);
   }
 
   private compose(
