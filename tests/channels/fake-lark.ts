@@ -166,6 +166,7 @@ export class FakeLark {
     const authorized = req.headers.authorization === "Bearer t-fake-tenant-token";
     switch (`${req.method} ${url.pathname}`) {
       case "POST /open-apis/auth/v3/tenant_access_token/internal":
+        if (json?.app_secret === "wrong-secret") return answer(200, { code: 10014, msg: "app secret invalid" });
         return answer(200, { code: 0, msg: "ok", tenant_access_token: "t-fake-tenant-token", expire: 7200 });
       case "GET /open-apis/bot/v3/info":
         if (!authorized) return answer(401, { code: 99991663, msg: "Invalid access token for authorization" });

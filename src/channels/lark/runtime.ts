@@ -47,7 +47,9 @@ export async function larkRuntime({ env, conversation, store, log }: ChannelDeps
   let verificationToken = env.LARK_VERIFICATION_TOKEN;
   if (!ws && !verificationToken) throw new ConfigError("LARK_VERIFICATION_TOKEN: webhook 模式需要 / required in webhook mode");
   verificationToken ??= "";
-  const routes = ws ? {} : webhookRoutes({ dispatchers, verificationToken, encryptKey: env.LARK_ENCRYPT_KEY, log });
+  let stopping = false;
+  const accepting = () => !stopping;
+  const routes = ws ? {} : webhookRoutes({ dispatchers, verificationToken, encryptKey: env.LARK_ENCRYPT_KEY, log, accepting });
 
   let client: WSClient | null = null;
   return {
@@ -81,6 +83,7 @@ export async function larkRuntime({ env, conversation, store, log }: ChannelDeps
       });
     },
     async stop() {
+      stopping = true;
       client?.close();
       client = null;
       await bot.queue.idle();

@@ -27,6 +27,8 @@ export interface WebhookOptions {
   log: Logger;
   /** Largest accepted body (default 1 MiB). */
   maxBodyBytes?: number;
+  /** False once the channel is stopping: requests then get 503 unclaimed, and Lark delivers them again later. */
+  accepting?: () => boolean;
 }
 
 class TooLarge extends Error {}
@@ -55,6 +57,7 @@ export function webhookRoutes(o: WebhookOptions): Record<string, RouteHandler> {
   const route =
     (kind: WebhookKind): RouteHandler =>
     async (req, res) => {
+      if (o.accepting && !o.accepting()) return json(res, 503, { msg: "stopping" });
       let raw: Buffer;
       try {
         raw = await readBody(req, o.maxBodyBytes ?? 1 << 20);
