@@ -37,6 +37,8 @@ const storage = join(mkdtempSync(join(tmpdir(), "policybot-lark-")), "kv.sqlite"
 let domain = "";
 let running: Running;
 let base = "";
+/** Everything the server logged (every level, the SDK's messages included). */
+const logLines: string[] = [];
 
 async function start(): Promise<void> {
   const env = readEnv({
@@ -49,7 +51,7 @@ async function start(): Promise<void> {
     PORT: "0",
     STORAGE_URL: `sqlite:${storage}`,
   });
-  running = await serve(env, pino({ level: "silent" }));
+  running = await serve(env, pino({ level: "trace" }, { write: (line: string) => void logLines.push(line) }));
   base = `http://127.0.0.1:${running.port}`;
 }
 
@@ -347,5 +349,17 @@ describe("Lark webhook: interviews", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe("Lark logs", () => {
+  it("carry ids and counts, never message texts, names, ID or phone numbers", () => {
+    const all = logLines.join("");
+    expect(all).toContain('"channel":"lark"');
+    for (const secret of ["郑州社会事业人才培养经费", "张三", "410105198506011234", "13812345678", "郑州市第一人民医院", "20万元"]) {
+      expect(all).not.toContain(secret);
+    }
+    expect(all).not.toContain(ENCRYPT_KEY);
+    expect(all).not.toContain("fake-app-secret");
   });
 });
