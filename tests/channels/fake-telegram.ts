@@ -7,6 +7,9 @@
  * those at or after `offset` (earlier ones count as confirmed and are dropped,
  * as Telegram does), and when there are none it holds the request until
  * updates are pushed or a short hold ends, then answers `[]`.
+ *
+ * Webhooks: {@link FakeTelegram.deliver} POSTs an update to the bot and takes a
+ * Bot API call in the response (grammY webhook reply) as Telegram would.
  */
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
@@ -20,6 +23,8 @@ export interface Call {
   /** The raw body (multipart uploads: the file is inside). */
   raw: Buffer;
   headers: IncomingHttpHeaders;
+  /** Sent as the response to a webhook delivery instead of a request of its own. */
+  webhookReply?: boolean;
 }
 
 /** A file uploaded with sendDocument (multipart/form-data). */
@@ -65,6 +70,27 @@ export class FakeTelegram {
   /** Calls of one method, in order. */
   of(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * Deliver an update to a bot's webhook, as Telegram does: a Bot API call in
+   * the response body (grammY webhook reply) is recorded and answered like any
+   * other call. @returns the HTTP status
+   */
+  async deliver(url: string, secret: string, update: Update): Promise<number> {
+    const r = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify(update),
+    });
+    const body = Buffer.from(await r.arrayBuffer());
+    if (r.status === 200 && body.length > 0 && (r.headers.get("content-type") ?? "").includes("application/json")) {
+      const { method, ...json } = JSON.parse(body.toString("utf8")) as { method: string };
+      const call: Call = { method, json, raw: body, headers: {}, webhookReply: true };
+      this.calls.push(call);
+      this.events.emit("call", call);
+    }
+    return r.status;
   }
 
   /** Queue updates for getUpdates (long polling). */

@@ -5,6 +5,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Update } from "grammy/types";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEnv } from "../../src/config/env.js";
@@ -33,6 +34,7 @@ afterAll(async () => {
   await fake.stop();
 });
 
+const post = (u: unknown) => fake.deliver(`${base}/telegram`, "s3cret", u as Update);
 const update = (id: number, text: string) => ({
   update_id: id,
   message: { message_id: id, date: 0, chat: { id: 5, type: "private" }, from: { id: 5, is_bot: false, first_name: "用户" }, text },
@@ -46,36 +48,24 @@ describe("policybot serve (Telegram webhook)", () => {
     expect(await r.json()).toMatchObject({ ok: true, channels: ["telegram"] });
   });
 
-  it("answers an update posted with the right secret", async () => {
+  it("answers an update posted with the right secret, in the webhook response (one message)", async () => {
     const before = fake.of("sendMessage").length;
-    const r = await fetch(`${base}/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
-      body: JSON.stringify(update(1, "郑州社会事业人才培养经费怎么拨付？")),
-    });
-    expect(r.status).toBe(200);
+    const status = await post(update(1, "郑州社会事业人才培养经费怎么拨付？"));
+    expect(status).toBe(200);
     expect(fake.of("sendMessage").length).toBe(before + 1);
-    expect(String(fake.of("sendMessage").at(-1)?.json?.text)).toContain("20万元");
+    const reply = fake.of("sendMessage").at(-1);
+    expect(reply?.webhookReply).toBe(true);
+    expect(reply?.json).toMatchObject({ chat_id: 5, parse_mode: "HTML" });
+    expect(String(reply?.json?.text)).toContain("20万元");
   });
 
   it("rejects a forged request (wrong secret) and processes nothing", async () => {
     const before = fake.of("sendMessage").length;
-    const r = await fetch(`${base}/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong" },
-      body: JSON.stringify(update(2, "玉溪对口培养的研修期多长？")),
-    });
-    expect(r.status).toBe(401);
+    expect(await fake.deliver(`${base}/telegram`, "wrong", update(2, "玉溪对口培养的研修期多长？") as Update)).toBe(401);
     expect(fake.of("sendMessage").length).toBe(before);
   });
 
   it("asks for consent (同意) before the first interview, then starts it", async () => {
-    const post = (body: unknown) =>
-      fetch(`${base}/telegram`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
-        body: JSON.stringify(body),
-      });
     await post({
       ...update(3, "/check"),
       message: { ...update(3, "/check").message, entities: [{ type: "bot_command", offset: 0, length: 6 }] },
@@ -85,6 +75,7 @@ describe("policybot serve (Telegram webhook)", () => {
     const buttons =
       (notice?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? [];
     expect(buttons.map((r) => r[0]?.text)).toEqual(["同意", "不同意"]);
+    const before = fake.of("sendMessage").length;
     await post({
       update_id: 4,
       callback_query: {
@@ -95,24 +86,17 @@ describe("policybot serve (Telegram webhook)", () => {
         message: { message_id: 9, date: 0, chat: { id: 5, type: "private" }, text: "…" },
       },
     });
-    const started = fake
-      .of("sendMessage")
-      .slice(-2)
-      .map((c) => String(c.json?.text));
-    expect(started.join("\n")).toContain("开始资格自测");
-    expect(started.at(-1)).toContain("您的工作单位在哪个地区？");
+    const started = fake.of("sendMessage").slice(before);
+    // Two messages (intro, first question): each its own call, in order, none as the webhook reply.
+    expect(started.map((c) => c.webhookReply ?? false)).toEqual([false, false]);
+    expect(String(started[0]?.json?.text)).toContain("开始资格自测");
+    expect(String(started[1]?.json?.text)).toContain("您的工作单位在哪个地区？");
   });
 
   it("an interview needs consent only once per chat", async () => {
     // After the self-check above was cancelled, 申报表 starts without the notice.
-    const post = (id: number, text: string) =>
-      fetch(`${base}/telegram`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret" },
-        body: JSON.stringify(update(id, text)),
-      });
-    await post(5, "取消");
-    await post(6, "申报表");
+    await post(update(5, "取消"));
+    await post(update(6, "申报表"));
     expect(String(fake.of("sendMessage").at(-1)?.json?.text)).not.toContain("隐私说明");
     expect(String(fake.of("sendMessage").at(-1)?.json?.text)).toContain("请选择要填写的表格");
   });

@@ -14,6 +14,7 @@
  * - groups: only messages that mention the bot or reply to it are answered, and
  *   personal-data interviews are offered in a private chat instead.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, InlineKeyboard, InputFile } from "grammy";
@@ -44,9 +45,11 @@ export interface TelegramOptions {
   /** Tracks the updates in flight (graceful shutdown waits for them). */
   pending?: Pending;
   /**
-   * Webhook mode: send the first text reply of an update as the webhook's HTTP
-   * response instead of a separate sendMessage call (grammY
-   * `canUseWebhookReply`). Saves a round trip; Telegram reports no error for it.
+   * Webhook mode: when a turn's answer is one text message (most Q&A), send it
+   * as the webhook's HTTP response instead of a separate sendMessage call
+   * (grammY `canUseWebhookReply`). Saves a Bot API round trip per update;
+   * Telegram reports no error for such a reply, so longer turns, documents and
+   * texts over 4096 characters always use their own calls.
    */
   webhookReply?: boolean;
 }
@@ -75,12 +78,18 @@ export function escapeHtml(s: string): string {
 
 const keyOf = (chatId: number, userId: number) => `tg:${chatId}:${userId}:session`;
 
+/** Whether the replies being sent are a single message under 4096 characters (webhook reply allowed). */
+const oneMessageTurn = new AsyncLocalStorage<boolean>();
+
 /**
  * Build the bot (not started: call `bot.start()` for long polling or use
  * grammY's `webhookCallback(bot, …)`).
  */
 export function createTelegramBot(o: TelegramOptions): Bot {
-  const canUseWebhookReply = o.webhookReply ? (method: string) => method === "sendMessage" : undefined;
+  // Only a one-message turn may answer in the webhook response: a later API call could overtake it.
+  const canUseWebhookReply = o.webhookReply
+    ? (method: string) => method === "sendMessage" && oneMessageTurn.getStore() === true
+    : undefined;
   const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot, canUseWebhookReply }, botInfo: o.botInfo as never });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   const ttl = o.sessionTtlSeconds ?? 30 * 86_400;
@@ -102,8 +111,7 @@ export function createTelegramBot(o: TelegramOptions): Bot {
   };
   const save = (ctx: Context, stored: Stored) => o.store.set(keyOf(ctx.chat?.id ?? 0, ctx.from?.id ?? 0), stored, { ttlSeconds: ttl });
 
-  const send = async (ctx: Context, replies: Reply[]): Promise<string[]> => {
-    let choices: string[] = [];
+  const send = async (ctx: Context, replies: Reply[]): Promise<void> => {
     for (const r of replies) {
       if (r.type === "text") await ctx.reply(escapeHtml(r.text), { parse_mode: "HTML" });
       else if (r.type === "choices") {
@@ -112,20 +120,25 @@ export function createTelegramBot(o: TelegramOptions): Bot {
           if (i > 0) keyboard.row();
           keyboard.text(c.label.slice(0, 60), `c:${i}`);
         });
-        choices = r.choices.map((c) => c.value);
         await ctx.reply(escapeHtml(r.text), { parse_mode: "HTML", reply_markup: keyboard });
       } else {
         await ctx.replyWithDocument(new InputFile(Buffer.from(r.data), r.fileName));
       }
     }
-    return choices;
   };
 
   const converse = async (ctx: Context, input: { text: string } | { choice: string }) => {
     const stored = await load(ctx);
     const handled = await o.conversation.handle(stored.session, input);
-    const choices = await send(ctx, handled.replies);
-    await save(ctx, { session: handled.session, choices: choices.length > 0 ? choices : stored.choices });
+    // The buttons of this turn's last keyboard (a turn without one keeps the previous buttons working).
+    const offered = handled.replies.filter((r) => r.type === "choices").at(-1);
+    const choices = offered ? offered.choices.map((c) => c.value) : stored.choices;
+    // Saved before the replies go out: once the user sees the next question, any instance can take the answer,
+    // and a crash between the two never applies an answer to the previous question.
+    await save(ctx, { session: handled.session, choices });
+    const [only] = handled.replies;
+    const single = handled.replies.length === 1 && only?.type !== "document" && escapeHtml(only?.text ?? "").length <= 4096;
+    await oneMessageTurn.run(single, () => send(ctx, handled.replies));
   };
 
   const privateOnly = (ctx: Context) => ctx.chat?.type === "private";

@@ -2,8 +2,9 @@
  * Telegram under `policybot serve`: long polling with grammY runner
  * (`TELEGRAM_MODE=polling`: updates of different chats handled concurrently,
  * one chat's in order) or a webhook route `POST /telegram` that checks the
- * `X-Telegram-Bot-Api-Secret-Token` header (grammY `webhookCallback`). Either
- * way, stop() returns once the updates in flight are finished.
+ * `X-Telegram-Bot-Api-Secret-Token` header (grammY `webhookCallback`; a
+ * one-message answer is sent as the webhook reply). Either way, stop() returns
+ * once the updates in flight are finished.
  */
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { webhookCallback } from "grammy";
@@ -30,6 +31,8 @@ export async function telegramRuntime({ env, conversation, store, log }: Channel
     store,
     sessionTtlSeconds: env.SESSION_TTL_DAYS * 86_400,
     pending,
+    // One-message answers go back in the webhook response: one Bot API call fewer per update.
+    webhookReply: webhook,
   });
   bot.catch((err) =>
     log.error(
