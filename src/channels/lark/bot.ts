@@ -10,6 +10,7 @@
  * - slash commands as on Telegram: /start /help /ask /check /apply /cancel /privacy /forget;
  * - replies: text messages, choices as a card with one button per choice
  *   (values stay in the session entry), documents uploaded and sent as a file message;
+ *   the session entry is saved before the replies go out;
  * - exactly once: every event id and every card press is claimed in the store
  *   (`setIfAbsent`) before anything is done, so a re-delivery is a no-op even
  *   across instances sharing the store; sends carry a uuid derived from it;
@@ -73,6 +74,8 @@ export const STALE_BUTTON = "这个按钮已失效，请重新提问。";
 const CLAIM_TTL = 86_400;
 const sessionKey = (chatId: string, openId: string) => `lark:${chatId}:${openId}:session`;
 const userPrefix = (chatId: string, openId: string) => `lark:${chatId}:${openId}:`;
+/** A fresh id for a set of offered choices. */
+const newSetId = () => randomBytes(4).toString("hex");
 /** A Lark message uuid (≤ 50 chars) for the n-th reply to one claimed input. */
 const uuidOf = (claim: string, n: number) => createHash("sha256").update(`${claim}#${n}`).digest("hex").slice(0, 32);
 
@@ -183,9 +186,13 @@ export class LarkBot {
   private async converse(chatId: string, openId: string, input: Input, claim: string): Promise<void> {
     const stored = await this.load(chatId, openId);
     const handled = await this.o.conversation.handle(stored.session, input);
-    const choices = await this.send(chatId, handled.replies, claim);
     // Offered choices replace the stored ones; any other answer retires them (an older card's buttons go stale).
+    const last = [...handled.replies].reverse().find((r) => r.type === "choices");
+    const choices = last?.type === "choices" ? { id: newSetId(), text: last.text, items: last.choices } : null;
+    // Saved before the replies go out: a press of the new card, or the next answer, always finds the new state
+    // (and a crash between the two never applies the next answer to the previous question).
     await this.o.store.set(sessionKey(chatId, openId), { session: handled.session, choices } satisfies Stored, { ttlSeconds: this.ttl });
+    await this.send(chatId, handled.replies, claim, choices);
   }
 
   private async load(chatId: string, openId: string): Promise<Stored> {
@@ -195,23 +202,21 @@ export class LarkBot {
 
   /**
    * Send replies in order.
-   * @returns the choices offered (the last choice reply), or null
+   * @param offered the stored set of the last choice reply (an earlier one in the same turn gets a set id that is never stored)
    */
-  private async send(chatId: string, replies: Reply[], claim: string): Promise<StoredChoices | null> {
-    let choices: StoredChoices | null = null;
+  private async send(chatId: string, replies: Reply[], claim: string, offered: StoredChoices | null = null): Promise<void> {
     let n = 0;
     for (const r of replies) {
       const uuid = uuidOf(claim, n++);
       if (r.type === "text") await this.o.api.sendMessage(chatId, "text", { text: r.text }, uuid);
       else if (r.type === "choices") {
-        choices = { id: randomBytes(4).toString("hex"), text: r.text, items: r.choices };
-        await this.o.api.sendMessage(chatId, "interactive", choicesCard(r.text, r.choices, choices.id), uuid);
+        const setId = offered && offered.items === r.choices ? offered.id : newSetId();
+        await this.o.api.sendMessage(chatId, "interactive", choicesCard(r.text, r.choices, setId), uuid);
       } else {
         const fileType = /\.docx?$/i.test(r.fileName) ? "doc" : "stream";
         const fileKey = await this.o.api.uploadFile(r.fileName, r.data, fileType);
         await this.o.api.sendMessage(chatId, "file", { file_key: fileKey }, uuid);
       }
     }
-    return choices;
   }
 }
