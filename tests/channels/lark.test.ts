@@ -335,6 +335,16 @@ describe("Lark webhook: interviews", () => {
     expect(uploaded?.type).toBe("doc");
     const { value } = await mammoth.extractRawText({ buffer: uploaded?.data ?? Buffer.alloc(0) });
     for (const filled of ["张三", "郑州市第一人民医院", "临床医学", "副主任医师"]) expect(value).toContain(filled);
+
+    // /files uploads the kept document again; after /forget it is gone with the session.
+    const again = await sayAs("/files");
+    const resent = again.sent.find((s) => s.msgType === "file");
+    const reuploaded = fake.files.get(String(resent?.content.file_key));
+    expect(reuploaded?.name).toBe(uploaded?.name);
+    expect(textOf((await sayAs("/forget")).sent[0])).toContain("生成的文件");
+    const none = await sayAs("/files");
+    expect(none.sent.some((s) => s.msgType === "file")).toBe(false);
+    expect(textOf(none.sent[0])).toContain("没有保留的文件");
   });
 
   it("/forget deletes the user's session keys", async () => {

@@ -244,6 +244,16 @@ describe.each(stores)("Telegram sessions in the %s store", (_name, make) => {
     for (const value of ["张三", "男", "410105198506011234", "郑州市第一人民医院", "副主任医师", "主持省级课题2项。"]) {
       expect(form.text).toContain(value);
     }
+
+    // /files sends the kept document again; after /forget it is gone with the session.
+    await bot.handleUpdate(text("/files", chat, 8));
+    expect(fake.of("sendDocument")).toHaveLength(documents + 2);
+    expect((await docxText(fake.of("sendDocument").at(-1))).text).toContain("410105198506011234");
+    await bot.handleUpdate(text("/forget", chat, 8));
+    expect(String(lastTo(8)?.json?.text)).toContain("生成的文件");
+    await bot.handleUpdate(text("/files", chat, 8));
+    expect(fake.of("sendDocument")).toHaveLength(documents + 2);
+    expect(String(lastTo(8)?.json?.text)).toContain("没有保留的文件");
   });
 
   it("handles a re-delivered update only once, also by another instance on the same store", async () => {

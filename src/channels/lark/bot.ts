@@ -7,7 +7,7 @@
  * - p2p text → `conversation.handle({ text })`; in groups only messages that
  *   @mention the bot, and personal-data interviews are offered in a private
  *   chat instead; other message types get a short note that only text is understood;
- * - slash commands as on Telegram: /start /help /ask /check /apply /cancel /privacy /forget;
+ * - slash commands as on Telegram: /start /help /ask /check /apply /files /cancel /privacy /forget;
  * - replies: text messages, choices as a card with one button per choice
  *   (values stay in the session entry), documents uploaded and sent as a file message;
  *   the session entry is saved before the replies go out;
@@ -20,6 +20,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { type Conversation, type Input, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
+import { DocumentShelf, FILES_COMMAND } from "../../core/shelf.js";
+import { FORGOTTEN, HELP, NOTHING_TO_FORGET, PRIVATE_ONLY, privacyText, STALE_BUTTON, TEXT_ONLY } from "../../core/texts.js";
 import { isInterviewTrigger } from "../../dialog/router.js";
 import type { Reply, ReplyChoice } from "../../dialog/types.js";
 import type { Store } from "../../storage/store.js";
@@ -51,25 +53,17 @@ export interface LarkBotOptions {
   conversation: Conversation;
   store: Store;
   log: Logger;
-  /** Seconds a chat's session is kept after its last message (default 30 days). */
+  /** Seconds a chat's session is kept after its last message (SESSION_TTL_DAYS; default 30 days). */
   sessionTtlSeconds?: number;
+  /** Seconds generated documents are kept for /files (DOCUMENT_TTL_HOURS; default 24 hours). */
+  documentTtlSeconds?: number;
 }
 
 /** What a card callback is answered with (`card.action.trigger` response, or a legacy card). */
 export type CardAnswer = { toast?: { type: "success" | "info" | "error"; content: string }; card?: { type: "raw"; data: Card } } | Card;
 
-/** The help text (/start, /help). */
-export const HELP =
-  "您好，我是人才政策助手。直接提问即可，例如：郑州社会事业人才培养经费怎么拨付？\n/check 资格自测　/apply 填写申报表　/cancel 取消　/privacy 隐私说明　/forget 删除我的数据";
-/** The privacy text (/privacy). */
-export const PRIVACY =
-  "隐私说明：资格自测和申报表会收集您的年龄、学历、身份证号等信息，仅用于判断资格和生成文档；会话在最后一次消息后保留一段时间后自动删除，生成的文件不长期保存。发送 /forget 可立即删除您的全部数据。";
-/** The group answer to an interview request. */
-export const PRIVATE_ONLY = "资格自测和申报表会收集个人信息，请私聊我后再开始。";
-/** The answer to images, files, stickers … */
-export const TEXT_ONLY = "目前只能理解文字消息，请直接用文字提问。";
-/** The answer to a button of an older card. */
-export const STALE_BUTTON = "这个按钮已失效，请重新提问。";
+/** Re-exported for tests and callers that knew them here. */
+export { HELP, PRIVATE_ONLY, STALE_BUTTON, TEXT_ONLY } from "../../core/texts.js";
 
 const CLAIM_TTL = 86_400;
 const sessionKey = (chatId: string, openId: string) => `lark:${chatId}:${openId}:session`;
@@ -84,9 +78,14 @@ export class LarkBot {
   /** The conversation steps in progress, one chat after the other. */
   readonly queue: ChatQueue;
   private readonly ttl: number;
+  private readonly shelf: DocumentShelf;
+  private readonly privacy: string;
 
   constructor(private readonly o: LarkBotOptions) {
     this.ttl = o.sessionTtlSeconds ?? 30 * 86_400;
+    const documentTtl = o.documentTtlSeconds ?? 24 * 3600;
+    this.shelf = new DocumentShelf(o.store, documentTtl);
+    this.privacy = privacyText(Math.round(this.ttl / 86_400), Math.round(documentTtl / 3600));
     this.queue = new ChatQueue((error) =>
       o.log.error(
         {
@@ -156,11 +155,13 @@ export class LarkBot {
         case "help":
           return void (await say(HELP));
         case "privacy":
-          return void (await say(PRIVACY));
+          return void (await say(this.privacy));
         case "forget": {
           const removed = await this.o.store.deletePrefix(userPrefix(m.chatId, m.openId));
-          return void (await say(removed > 0 ? "已删除您在本对话中的全部数据。" : "没有需要删除的数据。"));
+          return void (await say(removed > 0 ? FORGOTTEN : NOTHING_TO_FORGET));
         }
+        case "files":
+          return this.send(m.chatId, await this.shelf.replies(userPrefix(m.chatId, m.openId)), claim);
         case "cancel":
           return this.converse(m.chatId, m.openId, { text: "取消" }, claim);
         case "check":
@@ -173,6 +174,7 @@ export class LarkBot {
     }
     if (m.text === "") return void (await say(HELP));
     if (group && isInterviewTrigger(m.text)) return void (await say(PRIVATE_ONLY));
+    if (FILES_COMMAND.test(m.text)) return this.send(m.chatId, await this.shelf.replies(userPrefix(m.chatId, m.openId)), claim);
     await this.converse(m.chatId, m.openId, { text: m.text }, claim);
   }
 
@@ -192,6 +194,7 @@ export class LarkBot {
     // Saved before the replies go out: a press of the new card, or the next answer, always finds the new state
     // (and a crash between the two never applies the next answer to the previous question).
     await this.o.store.set(sessionKey(chatId, openId), { session: handled.session, choices } satisfies Stored, { ttlSeconds: this.ttl });
+    await this.shelf.keepAll(userPrefix(chatId, openId), handled.replies);
     await this.send(chatId, handled.replies, claim, choices);
   }
 

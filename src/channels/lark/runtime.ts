@@ -41,7 +41,15 @@ export async function larkRuntime({ env, conversation, store, log }: ChannelDeps
   const logger = sdkLogger(log);
   const api = new LarkApi({ appId, appSecret, baseUrl, logger });
   const me = await api.botInfo();
-  const bot = new LarkBot({ api, botOpenId: me.openId, conversation, store, log, sessionTtlSeconds: env.SESSION_TTL_DAYS * 86_400 });
+  const bot = new LarkBot({
+    api,
+    botOpenId: me.openId,
+    conversation,
+    store,
+    log,
+    sessionTtlSeconds: env.SESSION_TTL_DAYS * 86_400,
+    documentTtlSeconds: env.DOCUMENT_TTL_HOURS * 3600,
+  });
   const dispatchers = createDispatchers(bot, logger, env.LARK_ENCRYPT_KEY);
 
   let verificationToken = env.LARK_VERIFICATION_TOKEN;

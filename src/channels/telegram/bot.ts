@@ -19,6 +19,8 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, InlineKeyboard, InputFile } from "grammy";
 import { type Conversation, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
+import { DocumentShelf, FILES_COMMAND } from "../../core/shelf.js";
+import { FORGOTTEN, HELP, NOTHING_TO_FORGET, PRIVATE_ONLY, privacyText, STALE_BUTTON } from "../../core/texts.js";
 import { isInterviewTrigger } from "../../dialog/router.js";
 import type { Reply } from "../../dialog/types.js";
 import type { Store } from "../../storage/store.js";
@@ -38,8 +40,10 @@ export interface TelegramOptions {
   apiRoot?: string;
   conversation: Conversation;
   store: Store;
-  /** Seconds a chat's session is kept after its last message. */
+  /** Seconds a chat's session is kept after its last message (SESSION_TTL_DAYS; default 30 days). */
   sessionTtlSeconds?: number;
+  /** Seconds generated documents are kept for /files (DOCUMENT_TTL_HOURS; default 24 hours). */
+  documentTtlSeconds?: number;
   /** Bot identity, when known (skips the getMe call; tests). */
   botInfo?: { id: number; username: string; first_name: string };
   /** Tracks the updates in flight (graceful shutdown waits for them). */
@@ -61,22 +65,20 @@ export const COMMANDS = [
   { command: "ask", description: "提问 / ask a question" },
   { command: "check", description: "资格自测 / self-check" },
   { command: "apply", description: "填写申报表 / fill an application form" },
+  { command: "files", description: "重新发送生成的文件 / send my documents again" },
   { command: "cancel", description: "取消当前操作 / cancel" },
   { command: "privacy", description: "隐私说明 / privacy" },
   { command: "forget", description: "删除我的数据 / delete my data" },
 ];
-
-const HELP =
-  "您好，我是人才政策助手。直接提问即可，例如：郑州社会事业人才培养经费怎么拨付？\n/check 资格自测　/apply 填写申报表　/cancel 取消　/privacy 隐私说明　/forget 删除我的数据";
-const PRIVACY =
-  "隐私说明：资格自测和申报表会收集您的年龄、学历、身份证号等信息，仅用于判断资格和生成文档；会话在最后一次消息后保留一段时间后自动删除，生成的文件不长期保存。发送 /forget 可立即删除您的全部数据。";
 
 /** `&`, `<`, `>` escaped for Telegram's HTML parse mode. */
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const keyOf = (chatId: number, userId: number) => `tg:${chatId}:${userId}:session`;
+/** Everything of one user in one chat starts with this prefix (/forget deletes it). */
+const ownerOf = (ctx: Context) => `tg:${ctx.chat?.id ?? 0}:${ctx.from?.id ?? 0}:`;
+const keyOf = (ctx: Context) => `${ownerOf(ctx)}session`;
 
 /** Whether the replies being sent are a single message under 4096 characters (webhook reply allowed). */
 const oneMessageTurn = new AsyncLocalStorage<boolean>();
@@ -93,6 +95,9 @@ export function createTelegramBot(o: TelegramOptions): Bot {
   const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot, canUseWebhookReply }, botInfo: o.botInfo as never });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   const ttl = o.sessionTtlSeconds ?? 30 * 86_400;
+  const documentTtl = o.documentTtlSeconds ?? 24 * 3600;
+  const shelf = new DocumentShelf(o.store, documentTtl);
+  const privacy = privacyText(Math.round(ttl / 86_400), Math.round(documentTtl / 3600));
 
   if (o.pending) bot.use(o.pending.middleware());
   // A chat's messages are answered in order, even when updates are handled concurrently (runner, webhooks).
@@ -106,10 +111,10 @@ export function createTelegramBot(o: TelegramOptions): Bot {
   });
 
   const load = async (ctx: Context): Promise<Stored> => {
-    const raw = (await o.store.get(keyOf(ctx.chat?.id ?? 0, ctx.from?.id ?? 0))) as Partial<Stored> | undefined;
+    const raw = (await o.store.get(keyOf(ctx))) as Partial<Stored> | undefined;
     return { session: raw?.session ? parseSession(raw.session) : NEW_SESSION, choices: raw?.choices ?? [] };
   };
-  const save = (ctx: Context, stored: Stored) => o.store.set(keyOf(ctx.chat?.id ?? 0, ctx.from?.id ?? 0), stored, { ttlSeconds: ttl });
+  const save = (ctx: Context, stored: Stored) => o.store.set(keyOf(ctx), stored, { ttlSeconds: ttl });
 
   const send = async (ctx: Context, replies: Reply[]): Promise<void> => {
     for (const r of replies) {
@@ -136,6 +141,7 @@ export function createTelegramBot(o: TelegramOptions): Bot {
     // Saved before the replies go out: once the user sees the next question, any instance can take the answer,
     // and a crash between the two never applies an answer to the previous question.
     await save(ctx, { session: handled.session, choices });
+    await shelf.keepAll(ownerOf(ctx), handled.replies);
     const [only] = handled.replies;
     const single = handled.replies.length === 1 && only?.type !== "document" && escapeHtml(only?.text ?? "").length <= 4096;
     await oneMessageTurn.run(single, () => send(ctx, handled.replies));
@@ -144,14 +150,15 @@ export function createTelegramBot(o: TelegramOptions): Bot {
   const privateOnly = (ctx: Context) => ctx.chat?.type === "private";
 
   bot.command(["start", "help"], (ctx) => ctx.reply(HELP));
-  bot.command("privacy", (ctx) => ctx.reply(PRIVACY));
+  bot.command("privacy", (ctx) => ctx.reply(privacy));
   bot.command("forget", async (ctx) => {
-    const removed = await o.store.deletePrefix(`tg:${ctx.chat.id}:${ctx.from?.id ?? 0}:`);
-    await ctx.reply(removed > 0 ? "已删除您在本对话中的全部数据。" : "没有需要删除的数据。");
+    const removed = await o.store.deletePrefix(ownerOf(ctx));
+    await ctx.reply(removed > 0 ? FORGOTTEN : NOTHING_TO_FORGET);
   });
+  bot.command("files", async (ctx) => send(ctx, await shelf.replies(ownerOf(ctx))));
   bot.command("cancel", (ctx) => converse(ctx, { text: "取消" }));
   bot.command(["check", "apply"], async (ctx) => {
-    if (!privateOnly(ctx)) return void (await ctx.reply("资格自测和申报表会收集个人信息，请私聊我后再开始。"));
+    if (!privateOnly(ctx)) return void (await ctx.reply(PRIVATE_ONLY));
     await converse(ctx, { text: ctx.message?.text?.startsWith("/check") ? "资格自测" : "申报表" });
   });
   bot.command("ask", (ctx) => converse(ctx, { text: ctx.match || "帮助" }));
@@ -161,7 +168,7 @@ export function createTelegramBot(o: TelegramOptions): Bot {
     const stored = await load(ctx);
     const n = Number(/^c:(\d+)$/.exec(ctx.callbackQuery.data)?.[1] ?? Number.NaN);
     const value = stored.choices[n];
-    if (value === undefined) return void (await ctx.reply("这个按钮已失效，请重新提问。"));
+    if (value === undefined) return void (await ctx.reply(STALE_BUTTON));
     await converse(ctx, { choice: value });
   });
 
@@ -173,8 +180,9 @@ export function createTelegramBot(o: TelegramOptions): Bot {
       const repliedToMe = ctx.message.reply_to_message?.from?.id === ctx.me.id;
       if (!mentioned && !repliedToMe) return;
       text = text.replaceAll(`@${me}`, "").trim();
-      if (isInterviewTrigger(text)) return void (await ctx.reply("资格自测和申报表会收集个人信息，请私聊我后再开始。"));
+      if (isInterviewTrigger(text)) return void (await ctx.reply(PRIVATE_ONLY));
     }
+    if (FILES_COMMAND.test(text.trim())) return void (await send(ctx, await shelf.replies(ownerOf(ctx))));
     await converse(ctx, { text });
   });
 

@@ -30,6 +30,7 @@ export async function telegramRuntime({ env, conversation, store, log }: Channel
     conversation,
     store,
     sessionTtlSeconds: env.SESSION_TTL_DAYS * 86_400,
+    documentTtlSeconds: env.DOCUMENT_TTL_HOURS * 3600,
     pending,
     // One-message answers go back in the webhook response: one Bot API call fewer per update.
     webhookReply: webhook,
