@@ -81,10 +81,7 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
         res.end();
       });
     });
-    await new Promise<void>((resolve) => server?.listen(env.PORT, resolve));
-    log.info({ routes: [...routes.keys()], port: (server.address() as AddressInfo).port }, "webhook server started");
   }
-  for (const c of channels) await c.start();
 
   const close = async () => {
     log.info("stopping");
@@ -97,5 +94,28 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
     await store.close();
     log.info("stopped");
   };
+  try {
+    if (server) {
+      const listening = server;
+      await new Promise<void>((resolve, reject) => {
+        listening.once("error", reject);
+        listening.listen(env.PORT, () => {
+          listening.off("error", reject);
+          resolve();
+        });
+      });
+      log.info({ routes: [...routes.keys()], port: (listening.address() as AddressInfo).port }, "webhook server started");
+    }
+    for (const c of channels) await c.start();
+  } catch (e) {
+    // Nothing half-started is left behind: channels stopped, port released, store closed.
+    await Promise.allSettled(channels.map((c) => c.stop()));
+    if (server?.listening) await new Promise<void>((resolve) => server?.close(() => resolve()));
+    await store.close();
+    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new ConfigError(`PORT: 端口 ${env.PORT} 已被占用 / port ${env.PORT} is already in use`);
+    }
+    throw e;
+  }
   return { port: server ? (server.address() as AddressInfo).port : null, close };
 }

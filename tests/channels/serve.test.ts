@@ -107,3 +107,21 @@ describe("serve without a channel", () => {
     await expect(serve(readEnv({}), pino({ level: "silent" }))).rejects.toThrow(/policybot chat/);
   });
 });
+
+describe("serve on a port already in use", () => {
+  it("stops with one line naming PORT, and leaves nothing running", async () => {
+    const other = new FakeTelegram();
+    const env = readEnv({
+      TELEGRAM_BOT_TOKEN: "123456:TEST-token-for-the-fake-server",
+      TELEGRAM_API_ROOT: await other.start(),
+      TELEGRAM_MODE: "webhook",
+      TELEGRAM_WEBHOOK_SECRET: "s3cret",
+      PORT: String(running.port),
+      STORAGE_URL: "memory:",
+    });
+    await expect(serve(env, pino({ level: "silent" }))).rejects.toThrow(/^PORT: .*already in use/);
+    await other.stop();
+    // The first server still answers: the failed start took nothing down with it.
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+});
