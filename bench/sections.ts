@@ -10,13 +10,16 @@ import { Engine } from "../src/answer/engine.js";
 import { PROJECT_ROOT, policiesDir } from "../src/cli/paths.js";
 import { defaultDeps, loadInterviews, start, step } from "../src/dialog/index.js";
 import { renderTemplate } from "../src/documents/render.js";
+import { channelRows } from "./channels.js";
 import { benchEligibility } from "./eligibility.js";
 
-/** One table row: samples in milliseconds. */
+/** One table row: samples in milliseconds (or in `unit`). */
 export interface Row {
   name: string;
   samples: number[];
   goal: string;
+  /** The samples' unit when not milliseconds (e.g. "MB"). */
+  unit?: string;
 }
 
 function buildRows(): Row[] {
@@ -148,4 +151,6 @@ export const SECTIONS: Record<string, () => Row[] | Promise<Row[]>> = {
   eligibility: eligibilityRows,
   documents: documentRows,
   interviews: interviewRows,
+  channels: () => channelRows("memory"),
+  "channels-sqlite": () => channelRows("sqlite"),
 };
