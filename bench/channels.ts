@@ -2,14 +2,15 @@
  * Channels bench: Telegram updates per second through `policybot serve`'s
  * webhook path (POST /telegram → grammY → conversation core → store → reply).
  * The fake Bot API server and the load generator run in a child process
- * (bench/fake-bot-api.ts), so this process is the bot alone, on one thread.
- * Q&A messages from the dev set, over many distinct private chats. One
- * section per store (`channels`: memory, `channels-sqlite`), each in its own
- * process, so RSS is the bot's alone.
+ * (bench/fake-bot-api.ts), so this process is the bot alone. The goal is per
+ * core: on Linux with `taskset` and two CPUs or more, the bot runs pinned to
+ * CPU 0 and the Telegram side to CPU 1. Q&A messages from the dev set, over
+ * many distinct private chats. One section per store (`channels`: memory,
+ * `channels-sqlite`), each in its own process, so RSS is the bot's alone.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
@@ -39,11 +40,16 @@ function questions(): string[] {
     .map((l) => (JSON.parse(l) as { question: string }).question);
 }
 
-/** Start the Telegram side (fake Bot API + load generator) in its own process. */
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** Set in the re-executed, pinned bench process. */
+const PINNED = process.env.POLICYBOT_BENCH_PINNED === "1";
+const canPin = () => process.platform === "linux" && availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+
+/** Start the Telegram side (fake Bot API + load generator) in its own process (on CPU 1 when pinned). */
 async function telegramSide(): Promise<{ child: ChildProcess; apiRoot: string; run(r: Omit<RunRequest, "type">): Promise<RunResult> }> {
-  const child = fork(join(dirname(fileURLToPath(import.meta.url)), "fake-bot-api.js"), [], {
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
+  const script = join(HERE, "fake-bot-api.js");
+  const stdio: ["ignore", "ignore", "inherit", "ipc"] = ["ignore", "ignore", "inherit", "ipc"];
+  const child = PINNED ? spawn("taskset", ["-c", "1", process.execPath, script], { stdio }) : fork(script, [], { stdio });
   const apiRoot = await new Promise<string>((resolve) =>
     child.once("message", (m: { type: string; apiRoot: string }) => resolve(m.apiRoot)),
   );
@@ -62,7 +68,16 @@ async function telegramSide(): Promise<{ child: ChildProcess; apiRoot: string; r
  * The rows of one store: a server on it (this process), warmed up, then
  * measured at {@link CONCURRENCY} updates in flight and one at a time.
  */
-export async function channelRows(store: "memory" | "sqlite"): Promise<Row[]> {
+export async function channelRows(store: "memory" | "sqlite", section: string): Promise<Row[]> {
+  if (!PINNED && canPin()) {
+    // Run this section again with the bot on CPU 0 (its child, the Telegram side, goes to CPU 1).
+    const out = execFileSync("taskset", ["-c", "0", process.execPath, join(HERE, "run.js"), section], {
+      encoding: "utf8",
+      env: { ...process.env, POLICYBOT_BENCH_PINNED: "1" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return JSON.parse(out) as Row[];
+  }
   const side = await telegramSide();
   const dir = mkdtempSync(join(tmpdir(), "policybot-bench-channels-"));
   const label = `STORAGE_URL=${store}:`;
@@ -99,7 +114,7 @@ export async function channelRows(store: "memory" | "sqlite"): Promise<Row[]> {
     await running.close();
     const perSecond = (n: number, r: RunResult) => ((1000 * n) / r.elapsedMs).toFixed(0);
     const viaWebhook = Math.round((100 * loaded.webhookReplies) / UPDATES);
-    const name = (what: string) => `telegram webhook (${label}): ${what}`;
+    const name = (what: string) => `telegram webhook (${label}${PINNED ? ", bot on 1 CPU" : ""}): ${what}`;
     return [
       {
         name: name(

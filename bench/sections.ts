@@ -151,6 +151,6 @@ export const SECTIONS: Record<string, () => Row[] | Promise<Row[]>> = {
   eligibility: eligibilityRows,
   documents: documentRows,
   interviews: interviewRows,
-  channels: () => channelRows("memory"),
-  "channels-sqlite": () => channelRows("sqlite"),
+  channels: () => channelRows("memory", "channels"),
+  "channels-sqlite": () => channelRows("sqlite", "channels-sqlite"),
 };
