@@ -99,6 +99,8 @@ class ChannelRun {
     const now = deps.now ?? Date.now;
     const s = deps.settings;
     this.limiter = new RateLimiter(sender.channel === "telegram" ? s.telegramLimits : s.larkLimits, s.margin, now);
+    // Sends of earlier processes (a crash, another broadcast just before) still count in the windows.
+    for (const x of deps.outbox.recentSends(sender.channel, now() - this.limiter.longestWindowMs())) this.limiter.seed(x.chat, x.at);
     this.queue = new ChannelQueue(rows, sender.parts, this.limiter, now);
   }
 

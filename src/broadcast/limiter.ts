@@ -80,6 +80,20 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * Count a send made earlier (by a previous process: the outbox's send log).
+   * Call in ascending time order, before any {@link acquire}.
+   */
+  seed(chat: string, at: number): void {
+    for (const g of this.global) g.log.push(at);
+    for (const log of this.chatLogs(chat)) log.push(at);
+  }
+
+  /** The longest window of the rules (how far back {@link seed} needs to go), in ms. */
+  longestWindowMs(): number {
+    return Math.max(0, ...[...this.global.map((g) => g.rule), ...this.chat].map((r) => this.window(r)));
+  }
+
   /** Hold every send until `until` (a platform-wide rate-limit answer). */
   pauseAll(until: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, until);

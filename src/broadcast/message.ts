@@ -122,8 +122,8 @@ export function larkPostText(p: LarkPost): string {
 /** The Telegram message as plain text with the links (previews, dry runs): tags removed, entities decoded. */
 export function telegramText(m: TelegramMessage): string {
   const plain = m.text
-    .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, "$2 <$1>")
-    .replace(/<[^>]+>/g, "")
+    .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, "$2（$1）")
+    .replace(/<\/?(b|i|u|s|code|pre)>/g, "")
     .replace(/&quot;/g, '"')
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

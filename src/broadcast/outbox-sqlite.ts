@@ -111,6 +111,9 @@ export class SqliteOutbox implements Outbox {
       error TEXT, permanent INTEGER NOT NULL DEFAULT 0, uncertain INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL,
       seq INTEGER NOT NULL, PRIMARY KEY (notice_id, chat))`);
     db.exec("CREATE INDEX IF NOT EXISTS broadcast_deliveries_state ON broadcast_deliveries (notice_id, state)");
+    // The send log of the rate limiters (see recentSends); rows older than a day are purged on recover.
+    db.exec("CREATE TABLE IF NOT EXISTS broadcast_sends (channel TEXT NOT NULL, chat TEXT NOT NULL, at INTEGER NOT NULL)");
+    db.exec("CREATE INDEX IF NOT EXISTS broadcast_sends_at ON broadcast_sends (channel, at)");
   }
 
   create(notice: Notice, audience: { channel: Channel; chatId: string; title: string }[], by: string) {
@@ -260,7 +263,17 @@ export class SqliteOutbox implements Outbox {
   }
 
   markInFlight(d: Delivery): void {
-    this.update(d, { state: "in_flight" });
+    this.db.transaction(() => {
+      this.update(d, { state: "in_flight" });
+      this.db.prepare("INSERT INTO broadcast_sends (channel, chat, at) VALUES (?, ?, ?)").run(d.channel, d.chat, d.updatedAt);
+    })();
+  }
+
+  recentSends(channel: Channel, since: number): { chat: string; at: number }[] {
+    return this.db.prepare("SELECT chat, at FROM broadcast_sends WHERE channel = ? AND at > ? ORDER BY at").all(channel, since) as {
+      chat: string;
+      at: number;
+    }[];
   }
 
   markPartSent(d: Delivery, messageId: string, parts: number): void {

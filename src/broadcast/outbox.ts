@@ -131,8 +131,17 @@ export interface Outbox {
   /** Every row of the broadcast, in creation order. */
   rows(noticeId: string): Delivery[];
   counts(noticeId: string): DeliveryCounts;
-  /** The row goes on the wire: state in_flight (written before the request). */
+  /**
+   * The row goes on the wire: state in_flight, and the send's time in the
+   * send log (one transaction, written before the request).
+   */
   markInFlight(d: Delivery): void;
+  /**
+   * Sends of a channel since `since` (ms), oldest first, from every broadcast
+   * and process: a restarted limiter starts from them, so a crash or a
+   * second broadcast right after the first never exceeds a window.
+   */
+  recentSends(channel: Channel, since: number): { chat: string; at: number }[];
   /** Part `d.part` was delivered with `messageId`; the row is `sent` after its last part. */
   markPartSent(d: Delivery, messageId: string, parts: number): void;
   /** Try again at `notBefore`; `uncertain` when the lost answer may hide a delivery. */

@@ -93,6 +93,17 @@ program
   });
 
 program
+  .command("broadcast")
+  .description("向已订阅的群发送通知 / broadcast a notice to the subscribed groups")
+  .option("--notice <file>", "通知 YAML / notice YAML file")
+  .option("--dry-run", "只显示受众和消息，不发送 / show the audience and the message, send nothing")
+  .option("--resume", "继续所有未完成的群发 / resume every unfinished broadcast")
+  .action(async (opts: { notice?: string; dryRun?: boolean; resume?: boolean }) => {
+    const { runBroadcastCommand } = await import("./broadcast.js");
+    process.exitCode = await runBroadcastCommand(opts);
+  });
+
+program
   .command("templates")
   .description("列出文档模板 / list document templates")
   .action(async () => {

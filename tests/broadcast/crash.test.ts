@@ -1,0 +1,200 @@
+/**
+ * A broadcast to 1,000 groups (500 Telegram, 500 Lark) by `policybot
+ * broadcast` (the bundled CLI in a child process) against the fake platforms,
+ * killed with SIGKILL in the middle and started again:
+ * - no group is missing its message or its .docx;
+ * - on Lark none is doubled (the resend carries the same uuid), also for a
+ *   send that was delivered but answered 500;
+ * - on Telegram the repeats are at most the in-flight bound, and each repeated
+ *   group is listed as uncertain in the rows;
+ * - 403 / 230002 groups fail permanently and their subscriptions end;
+ *   429 retry_after / 99991400 and 5xx answers are retried;
+ * - the recorded arrival times never exceed any configured limit;
+ * - the rows' message ids are the platforms' ids; a third run sends nothing.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuditLog } from "../../src/broadcast/audit.js";
+import { openBroadcastDb } from "../../src/broadcast/db.js";
+import { parseLimits } from "../../src/broadcast/limits.js";
+import { SqliteOutbox } from "../../src/broadcast/outbox-sqlite.js";
+import { SubscriptionRegistry } from "../../src/broadcast/subscriptions.js";
+import { CLI, ROOT } from "../helpers/paths.js";
+import { FakeBotApi, FakeLarkApi, limitViolations } from "./fakes.js";
+
+const GROUPS = 500;
+const MAX_IN_FLIGHT = 4;
+const TELEGRAM_LIMITS = "global:400/1s;chat:1/1s;chat:20/1min";
+const LARK_LIMITS = "global:400/1s;global:5000/1min;chat:5/1s";
+const tgChat = (i: number) => String(-1_000_000_000_000 - i);
+const larkChat = (i: number) => `oc_${String(i).padStart(6, "0")}`;
+
+const telegram = new FakeBotApi();
+const lark = new FakeLarkApi();
+const dir = mkdtempSync(join(tmpdir(), "policybot-broadcast-"));
+const dbFile = join(dir, "policybot.sqlite");
+const noticeFile = join(dir, "notice.yaml");
+let env: NodeJS.ProcessEnv;
+
+function run(): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [CLI, "broadcast", "--notice", noticeFile], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    stdout += d.toString("utf8");
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString("utf8");
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, exited };
+}
+
+beforeAll(async () => {
+  const [tgRoot, larkRoot] = await Promise.all([telegram.start(), lark.start()]);
+  env = {
+    PATH: process.env.PATH,
+    STORAGE_URL: `sqlite:${dbFile}`,
+    TELEGRAM_BOT_TOKEN: "123456:TEST-token-for-the-fake-server",
+    TELEGRAM_API_ROOT: tgRoot,
+    LARK_APP_ID: "cli_test",
+    LARK_APP_SECRET: "secret",
+    LARK_DOMAIN: larkRoot,
+    BROADCAST_TELEGRAM_LIMITS: TELEGRAM_LIMITS,
+    BROADCAST_LARK_LIMITS: LARK_LIMITS,
+    BROADCAST_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT),
+    BROADCAST_BACKOFF_MS: "100",
+  };
+  copyFileSync(join(ROOT, "templates", "examples", "notice.yaml"), noticeFile);
+  const db = openBroadcastDb(dbFile);
+  const all = { programs: [], regions: [], sectors: [] };
+  new SubscriptionRegistry(db).addMany([
+    ...Array.from({ length: GROUPS }, (_, i) => ({
+      channel: "telegram" as const,
+      chatId: tgChat(i),
+      title: `TG群${i}`,
+      topics: all,
+      by: "telegram:1",
+    })),
+    ...Array.from({ length: GROUPS }, (_, i) => ({
+      channel: "lark" as const,
+      chatId: larkChat(i),
+      title: `飞书群${i}`,
+      topics: all,
+      by: "lark:ou_1",
+    })),
+  ]);
+  db.close();
+  for (let i = 0; i < GROUPS; i++) {
+    if (i % 100 === 13) telegram.trouble.set(tgChat(i), "forbidden");
+    else if (i % 50 === 7) telegram.trouble.set(tgChat(i), "rate-limit-once");
+    else if (i % 50 === 23) telegram.trouble.set(tgChat(i), "server-error-once");
+    if (i % 100 === 17) lark.trouble.set(larkChat(i), "forbidden");
+    else if (i % 50 === 9) lark.trouble.set(larkChat(i), "rate-limit-once");
+    else if (i % 50 === 21) lark.trouble.set(larkChat(i), "deliver-then-5xx-once");
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([telegram.stop(), lark.stop()]);
+});
+
+describe("policybot broadcast: SIGKILL mid-way, then resume", () => {
+  it("delivers every group, never doubles on Lark, repeats at most the in-flight bound on Telegram, within the limits", async () => {
+    // First run: killed when the Telegram fake has received 300 message requests (others are still in flight).
+    const first = run();
+    telegram.onMessage = (n) => {
+      if (n === 300) first.child.kill("SIGKILL");
+    };
+    const r1 = await first.exited;
+    telegram.onMessage = null;
+    expect(r1.signal).toBe("SIGKILL");
+    const larkBefore = lark.delivered.length;
+    expect(telegram.delivered.length).toBeLessThan(2 * GROUPS * 0.9);
+    expect(larkBefore).toBeGreaterThan(0);
+    expect(larkBefore).toBeLessThan(2 * GROUPS);
+
+    // Second run: resumes the same broadcast (same notice file → same id) and finishes it.
+    const r2 = await run().exited;
+    expect(r2.stderr).not.toMatch(/运行错误|runtime error/);
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toContain("群发报告");
+    expect(existsSync(join(dir, "notice-report.csv"))).toBe(true);
+
+    const db = openBroadcastDb(dbFile);
+    const outbox = new SqliteOutbox(db);
+    const [record] = outbox.unfinished().length === 0 ? [undefined] : outbox.unfinished();
+    expect(record).toBeUndefined();
+    const noticeId = (db.prepare("SELECT id FROM broadcast_notices").get() as { id: string }).id;
+    const rows = outbox.rows(noticeId);
+    const registry = new SubscriptionRegistry(db);
+    const audit = new AuditLog(db).list(noticeId).map((e) => e.action);
+    expect(rows).toHaveLength(2 * GROUPS);
+
+    const tgCounts = telegram.counts();
+    const larkCounts = lark.counts();
+    let repeats = 0;
+    for (let i = 0; i < GROUPS; i++) {
+      const tg = rows.find((r) => r.chat === `telegram:${tgChat(i)}`);
+      const lk = rows.find((r) => r.chat === `lark:${larkChat(i)}`);
+      if (telegram.trouble.get(tgChat(i)) === "forbidden") {
+        expect(tg).toMatchObject({ state: "failed", permanent: true });
+        expect(tg?.error).toMatch(/403/);
+        expect(registry.get("telegram", tgChat(i))?.ended?.reason).toMatch(/kicked/);
+      } else {
+        expect(tg?.state).toBe("sent");
+        for (const kind of ["sendMessage", "sendDocument"]) {
+          const n = tgCounts.get(`${tgChat(i)} ${kind}`) ?? 0;
+          expect(n, `${tgChat(i)} ${kind}`).toBeGreaterThanOrEqual(1);
+          if (n > 1) expect(tg?.uncertain, `${tgChat(i)} repeated but not uncertain`).toBeGreaterThan(0);
+          repeats += n - 1;
+        }
+        const ids = telegram.delivered.filter((d) => d.chatId === tgChat(i)).map((d) => d.messageId);
+        for (const id of tg?.messageIds ?? []) expect(ids).toContain(id);
+        expect(tg?.messageIds).toHaveLength(2);
+      }
+      if (lark.trouble.get(larkChat(i)) === "forbidden") {
+        expect(lk).toMatchObject({ state: "failed", permanent: true });
+        expect(lk?.error).toMatch(/230002/);
+        expect(registry.get("lark", larkChat(i))?.ended).toBeDefined();
+      } else {
+        expect(lk?.state).toBe("sent");
+        expect(larkCounts.get(`${larkChat(i)} post`), `${larkChat(i)} post`).toBe(1);
+        expect(larkCounts.get(`${larkChat(i)} file`), `${larkChat(i)} file`).toBe(1);
+        const ids = lark.delivered.filter((d) => d.chatId === larkChat(i)).map((d) => d.messageId);
+        expect(lk?.messageIds).toEqual(ids);
+        expect(lk?.uncertain).toBe(0);
+      }
+    }
+    expect(repeats).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+    // The request that triggered the kill was delivered and never answered: its row, at least, is uncertain.
+    const uncertainRows = rows.filter((r) => r.uncertain > 0);
+    expect(uncertainRows.length).toBeGreaterThanOrEqual(1);
+    expect(uncertainRows.length).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+    expect(uncertainRows.every((r) => r.channel === "telegram")).toBe(true);
+    expect(rows.filter((r) => r.channel === "lark" && r.attempts + r.rateLimited > 0).length).toBeGreaterThan(0);
+    expect(telegram.arrivals.some((a) => a.status === 429)).toBe(true);
+    expect(lark.arrivals.some((a) => a.status === 429)).toBe(true);
+    expect(audit).toEqual(expect.arrayContaining(["broadcast.start", "broadcast.resume", "broadcast.finish"]));
+
+    // No limit exceeded, from the arrival times of both runs (every request counts, failed ones too).
+    expect(limitViolations(telegram.arrivals, parseLimits(TELEGRAM_LIMITS))).toEqual([]);
+    expect(limitViolations(lark.arrivals, parseLimits(LARK_LIMITS))).toEqual([]);
+
+    // The CSV lists every row.
+    const csv = readFileSync(join(dir, "notice-report.csv"), "utf8");
+    expect(csv.trim().split("\r\n")).toHaveLength(2 * GROUPS + 1);
+    db.close();
+
+    // A third run: the broadcast is done, nothing is sent again.
+    const before = telegram.arrivals.length + lark.arrivals.length;
+    const r3 = await run().exited;
+    expect(r3.code).toBe(0);
+    expect(telegram.arrivals.length + lark.arrivals.length).toBe(before);
+  }, 90_000);
+});
