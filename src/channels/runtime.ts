@@ -20,6 +20,12 @@ export interface ChannelDeps {
   store: Store;
   /** JSON logger; never log message texts or personal data. */
   log: Logger;
+  /**
+   * Report that the channel stopped receiving for good after start (e.g. Telegram
+   * 409 Conflict: another poller uses the token). The server then shuts down and
+   * `policybot serve` exits 1 with the message.
+   */
+  fail(error: Error): void;
 }
 
 /** Handles one HTTP request; must end the response. */

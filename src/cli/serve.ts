@@ -12,12 +12,17 @@ export async function runServe(): Promise<number> {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  await new Promise<void>((resolve) => {
+  const failure = await new Promise<Error | null>((resolve) => {
     const stop = () => {
-      void running.close().then(resolve);
+      void running.close().then(() => resolve(null));
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
+    void running.failed.then(resolve);
   });
+  if (failure) {
+    process.stderr.write(`policybot serve: ${failure.message}\n`);
+    return 1;
+  }
   return 0;
 }

@@ -24,6 +24,8 @@ export interface Running {
   port: number | null;
   /** Finish in-flight updates, stop the channels, close the store. */
   close(): Promise<void>;
+  /** Resolves with the error when a channel stopped for good after start (the server is closed by then). */
+  failed: Promise<Error>;
 }
 
 /** Channel factories by name; each reads its own part of the configuration. */
@@ -46,7 +48,23 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
   // Long-running: expired SQLite rows (sessions after SESSION_TTL_DAYS) are also removed hourly.
   const store = await openStore(env.STORAGE_URL, undefined, { purgeEveryMs: 3_600_000 });
   const conversation = Conversation.load(Conversation.folders(PROJECT_ROOT, policiesDir()), today(), { requireConsent: true });
-  const deps: ChannelDeps = { env, conversation, store, log };
+  let reportFailure: (error: Error) => void = () => {};
+  const failed = new Promise<Error>((resolve) => {
+    reportFailure = resolve;
+  });
+  let failing = false;
+  const deps: ChannelDeps = {
+    env,
+    conversation,
+    store,
+    log,
+    fail: (error) => {
+      if (failing) return;
+      failing = true;
+      log.error({ error: error.message }, "channel failed");
+      void close().then(() => reportFailure(error));
+    },
+  };
   const channels: ChannelRuntime[] = [];
   try {
     for (const name of names) channels.push(await FACTORIES[name](deps));
@@ -83,7 +101,13 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
     });
   }
 
-  const close = async () => {
+  let shutdownDone: Promise<void> | null = null;
+  /** Idempotent: a signal after a channel failure waits for the same shutdown. */
+  function close(): Promise<void> {
+    shutdownDone ??= shutdown();
+    return shutdownDone;
+  }
+  async function shutdown(): Promise<void> {
     log.info("stopping");
     closing = true;
     // Stop accepting requests first, then let every channel finish what it is doing.
@@ -93,7 +117,7 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
     await closed;
     await store.close();
     log.info("stopped");
-  };
+  }
   try {
     if (server) {
       const listening = server;
@@ -117,5 +141,5 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
     }
     throw e;
   }
-  return { port: server ? (server.address() as AddressInfo).port : null, close };
+  return { port: server ? (server.address() as AddressInfo).port : null, close, failed };
 }

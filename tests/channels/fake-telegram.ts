@@ -42,6 +42,8 @@ export class FakeTelegram {
   private readonly queue: Update[] = [];
   private readonly events = new EventEmitter();
   private readonly held = new Map<string, Promise<void>>();
+  /** When set, getUpdates answers 409 Conflict, as Telegram does while another process polls with the token. */
+  conflict = false;
 
   /** @param holdMs how long an empty getUpdates waits before answering `[]` (Telegram: `timeout` seconds) */
   constructor(private readonly holdMs = 200) {
@@ -51,8 +53,14 @@ export class FakeTelegram {
   /** Start listening; returns the apiRoot to give grammY. */
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (this.conflict && (req.url ?? "").endsWith("/getUpdates")) {
+        res.statusCode = 409;
+        const description = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
+        res.end(JSON.stringify({ ok: false, error_code: 409, description }));
+        return;
+      }
       void this.handle(req).then((result) => {
-        res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ ok: true, result }));
       });
     });

@@ -65,6 +65,6 @@ describe("Lark long connection (LARK_MODE=ws)", () => {
       check();
     });
     expect(ws.connections.every((c) => c.closed)).toBe(true);
-    running = { port: null, close: async () => {} };
+    running = { port: null, close: async () => {}, failed: new Promise(() => {}) };
   });
 });

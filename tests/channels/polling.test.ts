@@ -136,3 +136,21 @@ describe("policybot serve (Telegram long polling)", () => {
     expect(fake.of("getUpdates")).toHaveLength(polls);
   });
 });
+
+describe("a second poller on the same token", () => {
+  it("stops serve with one line saying to use webhook mode (409 Conflict), instead of crashing", async () => {
+    const other = new FakeTelegram();
+    const env = readEnv({
+      TELEGRAM_BOT_TOKEN: "123456:TEST-token-for-the-fake-server",
+      TELEGRAM_API_ROOT: await other.start(),
+      TELEGRAM_MODE: "polling",
+      STORAGE_URL: "memory:",
+    });
+    other.conflict = true;
+    const conflicted = await serve(env, pino({ level: "silent" }));
+    const error = await conflicted.failed;
+    expect(error.message).toMatch(/409 Conflict.*webhook/);
+    await conflicted.close(); // already closed: resolves at once
+    await other.stop();
+  });
+});

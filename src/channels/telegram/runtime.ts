@@ -7,7 +7,7 @@
  * once the updates in flight are finished.
  */
 import { type RunnerHandle, run } from "@grammyjs/runner";
-import { webhookCallback } from "grammy";
+import { GrammyError, webhookCallback } from "grammy";
 import type { ChannelDeps, ChannelRuntime } from "../runtime.js";
 import { COMMANDS, createTelegramBot } from "./bot.js";
 import { Pending } from "./pending.js";
@@ -19,7 +19,7 @@ const ALLOWED_UPDATES = ["message", "callback_query"] as const;
  * Build the Telegram channel: the bot is initialised (getMe) and the command
  * menu registered (setMyCommands) before this resolves.
  */
-export async function telegramRuntime({ env, conversation, store, log }: ChannelDeps): Promise<ChannelRuntime> {
+export async function telegramRuntime({ env, conversation, store, log, fail }: ChannelDeps): Promise<ChannelRuntime> {
   const token = env.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
   const webhook = env.TELEGRAM_MODE === "webhook";
@@ -66,6 +66,17 @@ export async function telegramRuntime({ env, conversation, store, log }: Channel
       // getUpdates fails with 409 Conflict while a webhook is set.
       await bot.api.deleteWebhook();
       runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
+      // The runner gives up on errors it cannot retry; the commonest is a second poller on the same token.
+      runner.task()?.catch((error: unknown) => {
+        const conflict = error instanceof GrammyError && error.error_code === 409;
+        fail(
+          new Error(
+            conflict
+              ? "TELEGRAM_MODE=polling: 另一个进程正在用同一个 token 拉取更新（409 Conflict）；多个实例请用 webhook 模式 / another process polls with this token: run several instances in webhook mode"
+              : `Telegram 拉取更新失败 / polling stopped: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+      });
       log.info({ channel: "telegram", mode: "polling" }, "started");
     },
     async stop() {
