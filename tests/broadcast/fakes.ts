@@ -99,6 +99,9 @@ abstract class FakePlatform {
 
 /** The Bot API: getMe, sendMessage, sendDocument (multipart upload or a file_id). */
 export class FakeBotApi extends FakePlatform {
+  /** Groups that became supergroups: old chat id → new chat id (answered 400 with migrate_to_chat_id). */
+  readonly migrated = new Map<string, string>();
+
   protected async handle(req: IncomingMessage, at: number) {
     const raw = await body(req);
     const method = (req.url ?? "").split("/").pop() ?? "";
@@ -112,6 +115,8 @@ export class FakeBotApi extends FakePlatform {
       a.status = status;
       return { status, json: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) } };
     };
+    const to = this.migrated.get(chatId);
+    if (to) return fail(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: Number(to) });
     const trouble = this.troubleFor(chatId, method);
     if (trouble === "forbidden") return fail(403, "Forbidden: bot was kicked from the group chat");
     if (trouble === "rate-limit-once") return fail(429, "Too Many Requests: retry after 1", { retry_after: 1 });
