@@ -16,6 +16,7 @@ import { type InterviewSession, isInterviewTrigger, NO_INTERVIEW, resumeSession,
 import type { Interview } from "../dialog/schema.js";
 import { type DialogDeps, DialogState, type Reply } from "../dialog/types.js";
 import { today } from "../rules/evaluate.js";
+import { openDeepLink } from "./deep-link.js";
 
 /** What one chat remembers between messages: the Q&A context and the interview in progress. */
 export interface Session {
@@ -162,6 +163,15 @@ export class Conversation {
     const turn = this.engine.ask(text, session.context);
     const { awaitingConsent: _dropped, ...rest } = session;
     return { session: { ...rest, context: turn.context, interview: NO_INTERVIEW }, replies: answerReplies(turn.answer) };
+  }
+
+  /**
+   * Open a deep link (`/start p-<programId>` from a notice): the program goes
+   * into the context and its next steps are offered as choices.
+   * @returns null when the payload names no program (show the help instead)
+   */
+  openLink(session: Session, payload: string): Handled | null {
+    return openDeepLink(this.engine.kb, session, payload);
   }
 
   /** The replies that pick a stored interview up again after a restart (empty when none runs). */

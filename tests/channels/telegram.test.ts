@@ -95,6 +95,19 @@ describe("Telegram channel", () => {
     expect(String(sent[0]?.json?.text)).toContain("20万元");
   });
 
+  it("opens a program from a notice's deep link (/start p-<programId>) and answers in its context", async () => {
+    const bot = makeBot(new MemoryStore());
+    const chat = { id: 31, type: "private" };
+    await bot.handleUpdate(text("/start p-zz-social-talent", chat, 31));
+    expect(String(lastTo(31)?.json?.text)).toContain("郑州市社会事业人才培养专项");
+    await bot.handleUpdate(press(button(31, "经费资助"), 31));
+    expect(String(lastTo(31)?.json?.text)).toContain("20万元");
+    await bot.handleUpdate(text("怎么申报？", chat, 31)); // the program stays in context
+    expect(String(lastTo(31)?.json?.text)).toContain("郑州市社会事业人才培养专项｜申报程序");
+    await bot.handleUpdate(text("/start p-no-such-program", chat, 31));
+    expect(String(lastTo(31)?.json?.text)).toContain("直接提问即可");
+  });
+
   it("offers choices as an inline keyboard; a press is answered and continues the conversation", async () => {
     const bot = makeBot(new MemoryStore());
     await bot.handleUpdate(text("武清卫生人才的申报条件是什么？"));

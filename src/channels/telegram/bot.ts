@@ -18,7 +18,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, InlineKeyboard, InputFile } from "grammy";
-import { type Conversation, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
+import { type Conversation, type Handled, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
 import { DocumentShelf, FILES_COMMAND } from "../../core/shelf.js";
 import { FORGOTTEN, HELP, NOTHING_TO_FORGET, PRIVATE_ONLY, privacyText, STALE_BUTTON } from "../../core/texts.js";
 import { isInterviewTrigger } from "../../dialog/router.js";
@@ -134,7 +134,11 @@ export function createTelegramBot(o: TelegramOptions): Bot {
 
   const converse = async (ctx: Context, input: { text: string } | { choice: string }) => {
     const stored = await load(ctx);
-    const handled = await o.conversation.handle(stored.session, input);
+    await deliver(ctx, stored, await o.conversation.handle(stored.session, input));
+  };
+
+  /** Store the turn's session and choices, keep its documents, send its replies. */
+  const deliver = async (ctx: Context, stored: Stored, handled: Handled) => {
     // The buttons of this turn's last keyboard (a turn without one keeps the previous buttons working).
     const offered = handled.replies.filter((r) => r.type === "choices").at(-1);
     const choices = offered ? offered.choices.map((c) => c.value) : stored.choices;
@@ -149,7 +153,16 @@ export function createTelegramBot(o: TelegramOptions): Bot {
 
   const privateOnly = (ctx: Context) => ctx.chat?.type === "private";
 
-  bot.command(["start", "help"], (ctx) => ctx.reply(HELP));
+  bot.command("start", async (ctx) => {
+    // A deep link from a notice (t.me/<bot>?start=p-<programId>) opens that program.
+    if (ctx.match && privateOnly(ctx)) {
+      const stored = await load(ctx);
+      const opened = o.conversation.openLink(stored.session, ctx.match.trim());
+      if (opened) return deliver(ctx, stored, opened);
+    }
+    await ctx.reply(HELP);
+  });
+  bot.command("help", (ctx) => ctx.reply(HELP));
   bot.command("privacy", (ctx) => ctx.reply(privacy));
   bot.command("forget", async (ctx) => {
     const removed = await o.store.deletePrefix(ownerOf(ctx));
