@@ -16,7 +16,7 @@ import { type InterviewSession, isInterviewTrigger, NO_INTERVIEW, resumeSession,
 import type { Interview } from "../dialog/schema.js";
 import { type DialogDeps, DialogState, type Reply } from "../dialog/types.js";
 import { today } from "../rules/evaluate.js";
-import { openDeepLink } from "./deep-link.js";
+import { openDeepLink, parseDeepLink } from "./deep-link.js";
 
 /** What one chat remembers between messages: the Q&A context and the interview in progress. */
 export interface Session {
@@ -166,12 +166,16 @@ export class Conversation {
   }
 
   /**
-   * Open a deep link (`/start p-<programId>` from a notice): the program goes
-   * into the context and its next steps are offered as choices.
+   * Open a deep link from a notice: `/start p-<programId>` puts the program in
+   * the context and offers its next steps as choices; `c-<programId>` starts
+   * the self-check.
    * @returns null when the payload names no program (show the help instead)
    */
-  openLink(session: Session, payload: string): Handled | null {
-    return openDeepLink(this.engine.kb, session, payload);
+  async openLink(session: Session, payload: string): Promise<Handled | null> {
+    const opened = openDeepLink(this.engine.kb, session, payload);
+    if (!opened) return null;
+    // c-<programId>: straight into the self-check (consent first where required), the program in context.
+    return parseDeepLink(payload)?.intent === "check" ? this.handle(opened.session, { text: "资格自测" }) : opened;
   }
 
   /** The replies that pick a stored interview up again after a restart (empty when none runs). */

@@ -1,25 +1,33 @@
 /**
  * Deep links into the assistant: a notice posted to a group links a program as
- * `https://t.me/<bot>?start=p-<programId>` (Telegram's /start payload: up to 64
- * characters of `A-Z a-z 0-9 _ -`, https://core.telegram.org/bots/features#deep-linking).
- * Opening it puts that program in the chat's context and offers the next steps
- * as choices, so a reader can ask about it or run the self-check right away.
+ * `https://t.me/<bot>?start=p-<programId>` (ask about it) or `c-<programId>`
+ * (资格自测 for it) — Telegram's /start payload: up to 64 characters of
+ * `A-Z a-z 0-9 _ -`, https://core.telegram.org/bots/features#deep-linking.
+ * Opening `p-` puts that program in the chat's context and offers the next
+ * steps as choices; `c-` does the same and starts the self-check (see
+ * `Conversation.openLink`).
  */
 import type { ChatContext } from "../answer/types.js";
 import type { InterviewSession } from "../dialog/router.js";
 import type { Reply } from "../dialog/types.js";
 import type { KnowledgeBase } from "../kb/load.js";
 
-const PREFIX = "p-";
+/** What a payload asks for, and the program. */
+export interface DeepLink {
+  intent: "ask" | "check";
+  programId: string;
+}
 
-/** The /start payload that opens a program (throws nothing; the id is not checked here). */
-export function programPayload(programId: string): string {
-  return `${PREFIX}${programId}`.slice(0, 64);
+/** The payload's intent and program, or null when it is not one of ours. */
+export function parseDeepLink(payload: string): DeepLink | null {
+  const m = /^([pc])-([a-z0-9-]{1,62})$/.exec(payload.trim());
+  if (!m?.[1] || !m[2]) return null;
+  return { intent: m[1] === "p" ? "ask" : "check", programId: m[2] };
 }
 
 /**
  * Open a deep link.
- * @param payload the /start payload (`p-<programId>`)
+ * @param payload the /start payload (`p-<programId>` or `c-<programId>`; both open the program here)
  * @returns the session with the program in context and the replies, or null when the payload names no program
  */
 export function openDeepLink<S extends { context: ChatContext; interview: InterviewSession }>(
@@ -27,9 +35,8 @@ export function openDeepLink<S extends { context: ChatContext; interview: Interv
   session: S,
   payload: string,
 ): { session: S; replies: Reply[] } | null {
-  if (!payload.startsWith(PREFIX)) return null;
-  const id = payload.slice(PREFIX.length);
-  const hit = kb.programs.find((p) => p.program.id === id);
+  const link = parseDeepLink(payload);
+  const hit = link && kb.programs.find((p) => p.program.id === link.programId);
   if (!hit) return null;
   const { program, document } = hit;
   const doc = document.doc;

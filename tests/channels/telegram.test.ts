@@ -106,6 +106,8 @@ describe("Telegram channel", () => {
     expect(String(lastTo(31)?.json?.text)).toContain("郑州市社会事业人才培养专项｜申报程序");
     await bot.handleUpdate(text("/start p-no-such-program", chat, 31));
     expect(String(lastTo(31)?.json?.text)).toContain("直接提问即可");
+    await bot.handleUpdate(text("/start c-zz-social-talent", chat, 31)); // 资格自测 from the notice
+    expect(sentTexts().slice(-2).join("\n")).toContain("开始资格自测");
   });
 
   it("offers choices as an inline keyboard; a press is answered and continues the conversation", async () => {

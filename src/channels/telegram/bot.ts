@@ -157,7 +157,7 @@ export function createTelegramBot(o: TelegramOptions): Bot {
     // A deep link from a notice (t.me/<bot>?start=p-<programId>) opens that program.
     if (ctx.match && privateOnly(ctx)) {
       const stored = await load(ctx);
-      const opened = o.conversation.openLink(stored.session, ctx.match.trim());
+      const opened = await o.conversation.openLink(stored.session, ctx.match.trim());
       if (opened) return deliver(ctx, stored, opened);
     }
     await ctx.reply(HELP);
