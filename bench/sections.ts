@@ -153,4 +153,5 @@ export const SECTIONS: Record<string, () => Row[] | Promise<Row[]>> = {
   interviews: interviewRows,
   channels: () => channelRows("memory", "channels"),
   "channels-sqlite": () => channelRows("sqlite", "channels-sqlite"),
+  broadcast: async () => (await import("./broadcast.js")).broadcastRows(),
 };

@@ -11,7 +11,10 @@
  * attempt each: retries go back through the engine's rate limiter.
  */
 import { createHash } from "node:crypto";
+import type { Logger as SdkLogger } from "@larksuiteoapi/node-sdk";
+import { pino } from "pino";
 import { LarkApi, LarkApiError, larkBaseUrl, type MsgType, RATE_LIMITED } from "../channels/lark/client.js";
+import { sdkLogger } from "../channels/lark/sdk-logger.js";
 import { larkBotLink } from "./deep-link.js";
 import { type LarkPost, larkPost } from "./message.js";
 import type { Notice } from "./notice.js";
@@ -61,7 +64,12 @@ export interface LarkSenderOptions {
   /** Called once the .docx is uploaded (store the key in the broadcast's assets). */
   onFileKey?: (fileKey: string) => void;
   backoffMs: number;
+  /** Where the SDK logs (default: warnings and errors as JSON lines on stderr, never on stdout, without message contents). */
+  logger?: SdkLogger;
 }
+
+/** The default SDK logger: the channel's filtering logger over pino on stderr at level warn. */
+const stderrLogger = (): SdkLogger => sdkLogger(pino({ level: "warn" }, pino.destination(2)));
 
 export class LarkSender implements Sender {
   readonly channel = "lark" as const;
@@ -82,13 +90,14 @@ export class LarkSender implements Sender {
    */
   static async create(o: LarkSenderOptions): Promise<LarkSender> {
     const baseUrl = larkBaseUrl(o.domain);
+    const logger = o.logger ?? stderrLogger();
     let fileKey = o.fileKey;
     if (!fileKey) {
-      const uploader = new LarkApi({ appId: o.appId, appSecret: o.appSecret, baseUrl });
+      const uploader = new LarkApi({ appId: o.appId, appSecret: o.appSecret, baseUrl, logger });
       fileKey = await uploader.uploadFile(o.fileName, o.docx, "doc");
       o.onFileKey?.(fileKey);
     }
-    return new LarkSender(new LarkApi({ appId: o.appId, appSecret: o.appSecret, baseUrl, maxAttempts: 1 }), o, fileKey);
+    return new LarkSender(new LarkApi({ appId: o.appId, appSecret: o.appSecret, baseUrl, logger, maxAttempts: 1 }), o, fileKey);
   }
 
   async send(d: Delivery): Promise<string> {
