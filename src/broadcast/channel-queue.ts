@@ -62,8 +62,10 @@ export class ChannelQueue {
   }
 
   /**
-   * The next row to send: the head of the highest part whose chat may send now,
-   * else the head of the lowest non-empty part; null when nothing is ready.
+   * The next row to send: the head of the highest part whose chat's own limits
+   * allow a send now (so a group's .docx follows its message about a second
+   * later even while the global limit is saturated), else the head of the
+   * lowest non-empty part; null when nothing is ready.
    */
   take(): Delivery | null {
     this.promote();
@@ -71,7 +73,7 @@ export class ChannelQueue {
     for (let p = this.byPart.length - 1; p > 0; p--) {
       const q = this.byPart[p] as Delivery[];
       const head = q[0];
-      if (head && this.limiter.readyAt(head.chat) <= t) {
+      if (head && this.limiter.chatReadyAt(head.chat) <= t) {
         q.shift();
         this.inFlight++;
         return head;

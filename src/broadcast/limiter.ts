@@ -66,6 +66,13 @@ export class RateLimiter {
     return at;
   }
 
+  /** The earliest time (ms) the chat's own rules allow a send to it (the global ones not considered). */
+  chatReadyAt(chat: string): number {
+    const t = this.now();
+    const logs = this.chatLogs(chat);
+    return this.chat.reduce((at, rule, i) => Math.max(at, this.earliest(rule, logs[i] ?? [], t)), t);
+  }
+
   /** Wait until a send to `chat` is allowed, and record it (call right before sending). */
   async acquire(chat: string): Promise<void> {
     for (;;) {

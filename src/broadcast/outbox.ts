@@ -35,9 +35,9 @@ export interface Delivery {
   part: number;
   /** The platform's message id of each part sent so far. */
   messageIds: string[];
-  /** Failed attempts so far (5xx, network errors). */
+  /** Failed attempts of the current part so far (5xx, network errors). */
   attempts: number;
-  /** Rate-limit answers so far (429 / 99991400), not counted as attempts. */
+  /** Rate-limit answers so far, all parts (429 / 99991400), not counted as attempts. */
   rateLimited: number;
   /** Not to be sent before this time (ms since the epoch; a retry's backoff or retry_after). */
   notBefore: number;

@@ -39,8 +39,11 @@ const dbFile = join(dir, "policybot.sqlite");
 const noticeFile = join(dir, "notice.yaml");
 let env: NodeJS.ProcessEnv;
 
-function run(): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, "broadcast", "--notice", noticeFile], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+function run(args = ["--notice", noticeFile]): {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [CLI, "broadcast", ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => {
@@ -119,12 +122,12 @@ describe("policybot broadcast: SIGKILL mid-way, then resume", () => {
     expect(larkBefore).toBeGreaterThan(0);
     expect(larkBefore).toBeLessThan(2 * GROUPS);
 
-    // Second run: resumes the same broadcast (same notice file → same id) and finishes it.
-    const r2 = await run().exited;
+    // Second run: `--resume` finds the unfinished broadcast and finishes it.
+    const r2 = await run(["--resume"]).exited;
     expect(r2.stderr).not.toMatch(/运行错误|runtime error/);
     expect(r2.code).toBe(0);
     expect(r2.stdout).toContain("群发报告");
-    expect(existsSync(join(dir, "notice-report.csv"))).toBe(true);
+    expect(r2.stdout).toMatch(/可能重复 \/ possibly delivered twice/);
 
     const db = openBroadcastDb(dbFile);
     const outbox = new SqliteOutbox(db);
@@ -186,15 +189,17 @@ describe("policybot broadcast: SIGKILL mid-way, then resume", () => {
     expect(limitViolations(telegram.arrivals, parseLimits(TELEGRAM_LIMITS))).toEqual([]);
     expect(limitViolations(lark.arrivals, parseLimits(LARK_LIMITS))).toEqual([]);
 
-    // The CSV lists every row.
-    const csv = readFileSync(join(dir, "notice-report.csv"), "utf8");
-    expect(csv.trim().split("\r\n")).toHaveLength(2 * GROUPS + 1);
     db.close();
 
-    // A third run: the broadcast is done, nothing is sent again.
+    // A third run of the same notice file: the broadcast is done, nothing is sent again; the report and the CSV
+    // (next to the notice file, one line per row) are written once more.
     const before = telegram.arrivals.length + lark.arrivals.length;
     const r3 = await run().exited;
     expect(r3.code).toBe(0);
     expect(telegram.arrivals.length + lark.arrivals.length).toBe(before);
+    expect(existsSync(join(dir, `broadcast-${noticeId}-report.csv`))).toBe(true);
+    const csv = readFileSync(join(dir, "notice-report.csv"), "utf8");
+    expect(csv.trim().split("\r\n")).toHaveLength(2 * GROUPS + 1);
+    expect(csv).toMatch(/telegram:-1000000000013,telegram,-1000000000013,TG群13,failed,,0,0,0,403 Forbidden: bot was kicked/);
   }, 90_000);
 });
