@@ -281,13 +281,20 @@ export class Engine {
     }
     if (top.score < MIN_SCORE_SCOPED) return noAnswerTurn(this.kb, context);
     const target: Target = { document: top.document, programs: this.programs.programsOfClause(top.document, top.clause), explicit: true };
-    return this.compose(u, intent, [target], terms, {
-      documents: [top.document.doc.id],
-      programs: target.programs.length === 1 ? [target.programs[0]?.id ?? ""] : [],
-      domains: [],
-      tiers: [],
-      intent: intent?.id ?? null,
-    });
+    return this.compose(
+      u,
+      intent,
+      [target],
+      terms,
+      {
+        documents: [top.document.doc.id],
+        programs: target.programs.length === 1 ? [target.programs[0]?.id ?? ""] : [],
+        domains: [],
+        tiers: [],
+        intent: intent?.id ?? null,
+      },
+      hits,
+    );
   }
 
   /**
@@ -307,6 +314,7 @@ export class Engine {
     targets: Target[],
     terms: { term: string; weight: number }[],
     next: ChatContext,
+    searched?: Hit[],
   ): Turn {
     const parts: string[] = [];
     const cited: { document: LoadedDocument; clauseId: string }[] = [];
@@ -315,8 +323,11 @@ export class Engine {
     const warned = new Set<string>();
     const queryTerms = terms.filter((t) => t.weight >= 1).map((t) => t.term);
     // One search over every target's document; each target then keeps and re-weights its own clauses.
+    // `searched`: the same terms were already searched over every document (answerUnscoped); its hits
+    // of these documents are what the scoped search would return (same scores, same order).
     const docs = new Set(targets.map((t) => t.document.doc.id));
-    const base = this.index.query(terms, (_c, d) => docs.has(d.doc.id));
+    const inDocs = (d: LoadedDocument) => docs.has(d.doc.id);
+    const base = searched ? searched.filter((h) => inDocs(h.document)) : this.index.query(terms, (_c, d) => inDocs(d));
     const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, base, u)] as const));
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
     // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.

@@ -54,6 +54,8 @@ export class ClauseIndex {
   private readonly clauses: { clause: Clause; document: LoadedDocument }[] = [];
   private readonly bigramOptions: Options<IndexedClause>;
   private readonly known = new Map<string, boolean>();
+  /** Per index: whether a query term matches any clause (see {@link ClauseIndex.matches}). */
+  private readonly matching = new WeakMap<MiniSearch<IndexedClause>, Map<string, boolean>>();
   private vocab: Set<string> | null = null;
   private spell: SpellIndex | null = null;
   private allText: string | null = null;
@@ -152,6 +154,27 @@ export class ClauseIndex {
   }
 
   /**
+   * Whether a query term matches some clause of an index. A term that matches none adds
+   * nothing to an OR query (no score, no matched term, no change to the order of the others)
+   * but still costs MiniSearch a walk of its radix tree and its per-term set-up: such terms are
+   * left out of queries. Remembered per term (the vocabulary of questions is small).
+   */
+  private matches(index: MiniSearch<IndexedClause>, term: string): boolean {
+    let known = this.matching.get(index);
+    if (!known) {
+      known = new Map();
+      this.matching.set(index, known);
+    }
+    let found = known.get(term);
+    if (found === undefined) {
+      found = index.search(term, { tokenize: (s) => [s] }).length > 0;
+      if (known.size > 20_000) known.clear();
+      known.set(term, found);
+    }
+    return found;
+  }
+
+  /**
    * Rank clauses for weighted query terms.
    * @param terms query terms with weights (1 = a word of the question)
    * @param accept optional filter on candidate clauses
@@ -167,43 +190,36 @@ export class ClauseIndex {
       weight.set(k, Math.max(weight.get(k) ?? 0, t.weight));
       if (t.bigram) bigrams.add(k);
     }
-    const accepted = new Map<number, boolean>();
-    const boosts = new Map<number, number>();
+    // MiniSearch applies `filter` only after scoring every matching clause, but it skips a clause
+    // whose document boost is 0 before scoring it: rejecting there gives the same hits (an accepted
+    // clause's boost stays 1, or its own boost) for a fraction of the work. The boost is called once
+    // per (clause, term): remember each clause's verdict.
+    const verdicts: (number | undefined)[] = [];
     const options = {
-      filter: accept
-        ? (r: { id: unknown }) => {
-            let ok = accepted.get(r.id as number);
-            if (ok === undefined) {
-              const c = this.clauses[r.id as number];
-              ok = c !== undefined && accept(c.clause, c.document);
-              accepted.set(r.id as number, ok);
-            }
-            return ok;
-          }
-        : undefined,
       boostTerm: (term: string) => weight.get(term) ?? 1,
       // Terms arrive already segmented: do not run jieba on them again.
       tokenize: (s: string) => [s],
-      // MiniSearch calls this once per (clause, term): remember each clause's boost.
-      boostDocument: boost
-        ? (id: unknown) => {
-            let b = boosts.get(id as number);
-            if (b === undefined) {
-              const c = this.clauses[id as number];
-              b = c ? boost(c.clause, c.document) : 1;
-              boosts.set(id as number, b);
+      boostDocument:
+        accept || boost
+          ? (id: unknown) => {
+              let b = verdicts[id as number];
+              if (b === undefined) {
+                const c = this.clauses[id as number];
+                b = c === undefined || (accept && !accept(c.clause, c.document)) ? 0 : boost ? boost(c.clause, c.document) : 1;
+                verdicts[id as number] = b;
+              }
+              return b;
             }
-            return b;
-          }
-        : undefined,
+          : undefined,
     };
     const scores = new Map<number, number>();
-    const words = [...weight.keys()].filter((k) => !bigrams.has(k));
+    const words = [...weight.keys()].filter((k) => !bigrams.has(k) && this.matches(this.words, k));
     if (words.length > 0) {
       for (const r of this.words.search({ combineWith: "OR", queries: words }, options)) scores.set(r.id as number, r.score);
     }
-    if (bigrams.size > 0) {
-      for (const r of this.bigramIndex().search({ combineWith: "OR", queries: [...bigrams] }, options)) {
+    const grams = bigrams.size > 0 ? [...bigrams].filter((k) => this.matches(this.bigramIndex(), k)) : [];
+    if (grams.length > 0) {
+      for (const r of this.bigramIndex().search({ combineWith: "OR", queries: grams }, options)) {
         scores.set(r.id as number, (scores.get(r.id as number) ?? 0) + BIGRAM_WEIGHT * r.score);
       }
     }
