@@ -1,6 +1,7 @@
 /**
  * `policybot broadcast --notice notice.yaml [--dry-run]` and
- * `policybot broadcast --resume`: send a notice to every subscribed group
+ * `policybot broadcast --resume` (`--as <principal>` to act as an admin of
+ * ADMIN_IDS or the role table; default `cli:<os user>`, who has shell access): send a notice to every subscribed group
  * (see src/broadcast/), or show whom it would reach and what they would see.
  *
  * The same notice file always means the same broadcast (its id), so running
@@ -22,6 +23,7 @@ import { loadNotice, type Notice, NoticeError } from "../broadcast/notice.js";
 import { noticeFileName } from "../broadcast/notice-docx.js";
 import { SqliteOutbox } from "../broadcast/outbox-sqlite.js";
 import { type BroadcastReport, type Progress, progressLine, reportCsv, reportText } from "../broadcast/report.js";
+import { parseAdminIds, Roles } from "../broadcast/roles.js";
 import { ChannelNotConfiguredError, configured, senderFactory } from "../broadcast/senders.js";
 import { SubscriptionRegistry } from "../broadcast/subscriptions.js";
 import { describeTopics } from "../broadcast/topics.js";
@@ -37,6 +39,8 @@ export interface BroadcastOptions {
   notice?: string;
   dryRun?: boolean;
   resume?: boolean;
+  /** Act as this principal (`telegram:123`, `lark:ou_…`): must be an admin (ADMIN_IDS or the role table); default `cli:<os user>`. */
+  as?: string;
 }
 
 /** A progress bar on stderr: one line redrawn with \r on a terminal, a line per 10 % otherwise. */
@@ -114,7 +118,19 @@ export async function runBroadcastCommand(opts: BroadcastOptions): Promise<numbe
     const audit = new AuditLog(db);
     const deps: EngineDeps = { outbox, registry, audit, settings, sender: senderFactory(env, outbox, settings, templatesDir()) };
     if (notice && opts.dryRun) return await dryRun(env, notice, registry, outbox);
-    const actor = `cli:${userInfo().username}`;
+    const actor = opts.as ?? `cli:${userInfo().username}`;
+    if (opts.as) {
+      let admins: string[];
+      try {
+        admins = parseAdminIds(env.ADMIN_IDS);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      if (!new Roles(db, admins, audit).can(opts.as, "broadcast"))
+        throw new UsageError(
+          `${opts.as} 不是管理员（ADMIN_IDS 或角色表）/ ${opts.as} may not broadcast (not in ADMIN_IDS or the role table)`,
+        );
+    }
     const ids: { id: string; csv: string | null }[] = [];
     if (notice) {
       const existing = outbox.get(notice.id);

@@ -98,7 +98,8 @@ program
   .option("--notice <file>", "通知 YAML / notice YAML file")
   .option("--dry-run", "只显示受众和消息，不发送 / show the audience and the message, send nothing")
   .option("--resume", "继续所有未完成的群发 / resume every unfinished broadcast")
-  .action(async (opts: { notice?: string; dryRun?: boolean; resume?: boolean }) => {
+  .option("--as <principal>", "以管理员身份（telegram:<id> 或 lark:<open_id>）/ act as this admin (audit log)")
+  .action(async (opts: { notice?: string; dryRun?: boolean; resume?: boolean; as?: string }) => {
     const { runBroadcastCommand } = await import("./broadcast.js");
     process.exitCode = await runBroadcastCommand(opts);
   });

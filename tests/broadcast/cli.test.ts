@@ -1,8 +1,9 @@
 /**
  * `policybot broadcast` usage (the bundled CLI): --dry-run prints the audience
  * (count and list) and the messages as groups will see them, with the deep
- * link from getMe, and sends nothing or writes no broadcast; usage errors
- * exit 2 with one message (missing --notice, an unknown program, redis://).
+ * link from getMe, and sends nothing or writes no broadcast; `--as` refuses a
+ * principal that is not an admin; usage errors exit 2 with one message
+ * (missing --notice, an unknown program, redis://).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -71,6 +72,16 @@ describe("policybot broadcast", () => {
     const r = await cli("--notice", join(ROOT, "templates", "examples", "notice.yaml"));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/LARK_APP_ID/);
+    expect(telegram.arrivals).toHaveLength(0);
+  });
+
+  it("--as checks the principal against ADMIN_IDS before anything is sent", async () => {
+    const saved = env;
+    env = { ...env, ADMIN_IDS: "telegram:1, ou_admin" };
+    const r = await cli("--notice", join(ROOT, "templates", "examples", "notice.yaml"), "--as", "telegram:2");
+    env = saved;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/telegram:2 may not broadcast/);
     expect(telegram.arrivals).toHaveLength(0);
   });
 
