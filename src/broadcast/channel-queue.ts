@@ -7,6 +7,7 @@
 import type { RateLimiter } from "./limiter.js";
 import type { Delivery } from "./outbox.js";
 
+/** The work queue of one channel in one run (not shared between processes). */
 export class ChannelQueue {
   private readonly byPart: Delivery[][];
   private delayed: Delivery[] = [];

@@ -71,6 +71,7 @@ export interface LarkSenderOptions {
 /** The default SDK logger: the channel's filtering logger over pino on stderr at level warn. */
 const stderrLogger = (): SdkLogger => sdkLogger(pino({ level: "warn" }, pino.destination(2)));
 
+/** The Lark sender: 2 parts (post, file), uuid per (notice, chat, part); build it with {@link LarkSender.create}. */
 export class LarkSender implements Sender {
   readonly channel = "lark" as const;
   readonly parts = 2;

@@ -13,6 +13,7 @@ import type { LimitRule } from "./limits.js";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The limiter of one channel in one process (see the module comment). */
 export class RateLimiter {
   private readonly global: { rule: LimitRule; log: number[] }[];
   private readonly chat: LimitRule[];

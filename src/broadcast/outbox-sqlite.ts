@@ -92,6 +92,7 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The SQLite outbox; the database comes from `openBroadcastDb` (db.ts) and stays the caller's to close. */
 export class SqliteOutbox implements Outbox {
   private readonly host = hostname();
 

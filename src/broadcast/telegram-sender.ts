@@ -63,6 +63,7 @@ export interface TelegramSenderOptions {
   backoffMs: number;
 }
 
+/** The Telegram sender: 2 parts (sendMessage, sendDocument); build it with {@link TelegramSender.create}. */
 export class TelegramSender implements Sender {
   readonly channel = "telegram" as const;
   readonly parts = 2;
