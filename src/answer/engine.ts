@@ -12,7 +12,7 @@ import { MentionIndex } from "../nlu/mentions.js";
 import { hasContent, normalize } from "../nlu/normalize.js";
 import { createSegmenter } from "../nlu/segment.js";
 import { corrections } from "../nlu/spell.js";
-import { type NluResources, type Understanding, understand } from "../nlu/understand.js";
+import { type NluResources, type Understanding, understand, understandNormalized } from "../nlu/understand.js";
 import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { round, unique } from "../util/collections.js";
 import { amountStated } from "./amount.js";
@@ -39,8 +39,8 @@ export class Engine {
   readonly nlu: NluResources;
   private readonly index: ClauseIndex;
   private readonly intents: Intent[];
-  /** Every intent keyword (for typo corrections that reveal the intent). */
-  private readonly intentWords: string[];
+  /** Every substring of every intent keyword (for typo corrections that reveal the intent). */
+  private readonly intentParts: Set<string>;
   private readonly programs: ProgramIndex;
   private readonly isProgram = (id: string): boolean => this.programs.byId(id) !== undefined;
 
@@ -51,7 +51,7 @@ export class Engine {
   ) {
     const { intents, lexicon } = loadCatalog(policies, cacheDir);
     this.intents = intents;
-    this.intentWords = intents.flatMap((i) => i.keywords);
+    this.intentParts = new Set(intents.flatMap((i) => i.keywords.flatMap(substrings)));
     this.programs = new ProgramIndex(kb);
     const mentions = new MentionIndex(kb, lexicon);
     const corpus = [
@@ -91,12 +91,13 @@ export class Engine {
     if (trimmed.length > MAX_QUESTION_CHARS) {
       return plainTurn("no_answer", `问题太长了（超过${MAX_QUESTION_CHARS}字），请用一两句话说明您想了解的政策和问题。`, context);
     }
-    if (!hasContent(normalize(trimmed))) {
+    const text = normalize(trimmed);
+    if (!hasContent(text)) {
       return plainTurn("no_answer", "没有识别到文字内容。请用中文或英文描述您的问题，例如：武清卫生骨干人才的申报条件是什么？", context);
     }
-    const picked = this.pickChoice(trimmed, context);
+    const picked = this.pickChoice(trimmed, text, context);
     if (picked) return picked;
-    const u = understand(trimmed, this.nlu);
+    const u = understandNormalized(text, this.nlu);
     return this.answer(trimmed, this.respell(u) ?? u, context);
   }
 
@@ -118,22 +119,25 @@ export class Engine {
       const fixes = this.index
         .spellIndex()
         .neighbours(w)
-        .filter((v) => this.intentWords.some((k) => k.includes(v)))
-        .filter((v) => this.intentWords.some((k) => (before && k.includes(before + v)) || (after && k.includes(v + after))));
+        .filter((v) => this.intentParts.has(v))
+        .filter((v) => (before && this.intentParts.has(before + v)) || (after && this.intentParts.has(v + after)));
       if (fixes.length === 1 && fixes[0]) zh = zh.slice(0, at) + fixes[0] + zh.slice(at + w.length);
     }
     return zh === u.zh ? null : understand(zh, this.nlu);
   }
 
-  /** When the previous turn asked to clarify, a reply naming a choice re-asks the pending question. */
-  private pickChoice(text: string, context: ChatContext): Turn | null {
+  /**
+   * When the previous turn asked to clarify, a reply naming a choice re-asks the pending question.
+   * @param normalized `normalize(text)`
+   */
+  private pickChoice(text: string, normalized: string, context: ChatContext): Turn | null {
     const pending = context.pending;
     if (!pending) return null;
-    const n = Number(normalize(text).replace(/[^\d]/g, ""));
+    const n = Number(normalized.replace(/[^\d]/g, ""));
     let choice: Choice | undefined;
-    if (/^\s*\d+\s*$/.test(normalize(text)) && n >= 1 && n <= pending.choices.length) choice = pending.choices[n - 1];
+    if (/^\s*\d+\s*$/.test(normalized) && n >= 1 && n <= pending.choices.length) choice = pending.choices[n - 1];
     choice ??= pending.choices.find((c) => c.value === text.trim() || c.label === text.trim());
-    choice ??= matchChoice(normalize(text), pending.choices);
+    choice ??= matchChoice(normalized, pending.choices);
     if (!choice) return null;
     const program = this.kb.programs.find((p) => p.program.id === choice.value);
     const document = program?.document ?? this.kb.documents.find((d) => d.doc.id === choice.value);
@@ -488,6 +492,13 @@ function unknownBigrams(question: string, unknown: string[]): string[] {
     for (const b of bigramsOf(question.slice(Math.max(0, at - 1), at + w.length + 1))) out.add(b);
   }
   return [...out];
+}
+
+/** Every non-empty substring of a word (`k.includes(v)` ⇔ `substrings(k)` has `v`). */
+function substrings(word: string): string[] {
+  const out: string[] = [];
+  for (let a = 0; a < word.length; a++) for (let b = a + 1; b <= word.length; b++) out.push(word.slice(a, b));
+  return out;
 }
 
 function domainList(d: LoadedDocument): string {

@@ -22,11 +22,17 @@ interface Entry {
   ref: string;
 }
 
+const CJK_FIRST = 0x4e00;
+/** Scratch table for {@link MentionIndex.fuzzy}: 1 for each CJK ideograph of the question being read (reset after). */
+const QUESTION_CHARS = new Uint8Array(0x9fff - CJK_FIRST + 1);
+
 const TIER_SHORT = (tier: string) => [tier, tier.replace(/^优秀/, "").replace(/人才$|干部$/, "")].filter((t) => t.length >= 2);
 
 /** Index of every surface form that names something in the KB. */
 export class MentionIndex {
   private readonly entries: Entry[];
+  /** Positions in `entries` of the surfaces starting with each character (code unit). */
+  private readonly byFirst = new Map<number, number[]>();
   private fuzzyEntries: Entry[] | null = null;
 
   constructor(kb: KnowledgeBase, lexicon: Lexicon) {
@@ -55,6 +61,26 @@ export class MentionIndex {
     }
     entries.sort((a, b) => b.surface.length - a.surface.length);
     this.entries = entries;
+    entries.forEach((e, i) => {
+      const first = e.surface.charCodeAt(0);
+      const list = this.byFirst.get(first);
+      if (list) list.push(i);
+      else this.byFirst.set(first, [i]);
+    });
+  }
+
+  /** The entries whose surface starts with a character of `q` (the only ones `q` can contain), in order. */
+  private candidates(q: string): Entry[] {
+    const at: number[] = [];
+    const firsts = new Set<number>();
+    for (let i = 0; i < q.length; i++) {
+      const c = q.charCodeAt(i);
+      if (firsts.has(c)) continue;
+      firsts.add(c);
+      const list = this.byFirst.get(c);
+      if (list) for (const k of list) at.push(k);
+    }
+    return at.sort((a, b) => a - b).map((k) => this.entries[k] as Entry);
   }
 
   /** All surface forms (for the segmenter's user dictionary). */
@@ -71,7 +97,7 @@ export class MentionIndex {
     const found: Mention[] = [];
     // Which surface took each character; the same surface may name several things (郑州 → two documents).
     const taken = new Array<string | null>(q.length).fill(null);
-    for (const e of this.entries) {
+    for (const e of this.candidates(q)) {
       let from = 0;
       for (;;) {
         const at = q.indexOf(e.surface, from);
@@ -108,18 +134,32 @@ export class MentionIndex {
       (e) => (e.kind === "program" || e.kind === "document") && /^[\u4e00-\u9fff]{4,}$/.test(e.surface),
     );
     const out = new Map<string, Mention>();
-    for (const e of this.fuzzyEntries) {
-      const len = e.surface.length;
-      const allowed = len >= 8 ? 2 : 1;
-      for (let i = 0; i + len <= cjk.length; i++) {
-        let diff = 0;
-        for (let k = 0; k < len && diff <= allowed; k++) if (cjk[i + k] !== e.surface[k]) diff++;
-        if (diff === 0 || diff > allowed) continue;
-        const score = 1 - diff / len;
-        const key = `${e.kind}:${e.ref}`;
-        const prev = out.get(key);
-        if (!prev || prev.score < score) out.set(key, { kind: e.kind, ref: e.ref, surface: cjk.slice(i, i + len), score });
+    // Which characters the question has (CJK ideographs only, so a small table indexed by code).
+    const seen = QUESTION_CHARS;
+    for (let i = 0; i < cjk.length; i++) seen[cjk.charCodeAt(i) - CJK_FIRST] = 1;
+    try {
+      for (const e of this.fuzzyEntries) {
+        const s = e.surface;
+        const len = s.length;
+        if (len > cjk.length) continue;
+        const allowed = len >= 8 ? 2 : 1;
+        // A window within `allowed` differences has the alias's other characters in place, so
+        // an alias with fewer of its characters anywhere in the question cannot match.
+        let absent = 0;
+        for (let k = 0; k < len && absent <= allowed; k++) if (seen[s.charCodeAt(k) - CJK_FIRST] === 0) absent++;
+        if (absent > allowed) continue;
+        for (let i = 0; i + len <= cjk.length; i++) {
+          let diff = 0;
+          for (let k = 0; k < len && diff <= allowed; k++) if (cjk.charCodeAt(i + k) !== s.charCodeAt(k)) diff++;
+          if (diff === 0 || diff > allowed) continue;
+          const score = 1 - diff / len;
+          const key = `${e.kind}:${e.ref}`;
+          const prev = out.get(key);
+          if (!prev || prev.score < score) out.set(key, { kind: e.kind, ref: e.ref, surface: cjk.slice(i, i + len), score });
+        }
       }
+    } finally {
+      for (let i = 0; i < cjk.length; i++) seen[cjk.charCodeAt(i) - CJK_FIRST] = 0;
     }
     return [...out.values()];
   }

@@ -62,16 +62,51 @@ const CROSS =
 const FOLLOW_UP = /^(那|那么|那个|还有|另外|再问|呢|and |what about)/;
 
 const glossaryCache = new WeakMap<Record<string, string>, { re: RegExp; zh: string }[]>();
-const expansionCache = new WeakMap<Lexicon, Set<string>>();
 
-/** Every word that synonyms add to a query (computed once per lexicon). */
-function expansionWords(lexicon: Lexicon): Set<string> {
-  let set = expansionCache.get(lexicon);
-  if (!set) {
-    set = new Set(Object.values(lexicon.synonyms).flat());
-    expansionCache.set(lexicon, set);
+/** What understanding derives from a lexicon: sets, entries and compiled patterns (once per lexicon). */
+interface LexiconTables {
+  stop: Set<string>;
+  generic: Set<string>;
+  synonyms: [string, string[]][];
+  /** Every word that synonyms add to a query. */
+  expansions: Set<string>;
+  /** Eligibility aspects with a test of each of their words (English words as whole words). */
+  aspects: { aspect: Lexicon["criteriaAspects"][string]; tests: ((text: string, zh: string) => boolean)[] }[];
+}
+const lexiconCache = new WeakMap<Lexicon, LexiconTables>();
+
+function tables(lexicon: Lexicon): LexiconTables {
+  let t = lexiconCache.get(lexicon);
+  if (!t) {
+    t = {
+      stop: new Set(lexicon.stopwords),
+      generic: new Set(lexicon.generic),
+      synonyms: Object.entries(lexicon.synonyms),
+      expansions: new Set(Object.values(lexicon.synonyms).flat()),
+      aspects: Object.values(lexicon.criteriaAspects).map((aspect) => ({
+        aspect,
+        tests: aspect.words.map((w) => {
+          if (!/^[a-z]/.test(w)) return (_text: string, zh: string) => zh.includes(w);
+          const re = new RegExp(`\\b${w}\\b`);
+          return (text: string) => re.test(text);
+        }),
+      })),
+    };
+    lexiconCache.set(lexicon, t);
   }
-  return set;
+  return t;
+}
+
+/** Each intent's English keywords as whole-word patterns (compiled once per intent). */
+const englishKeywords = new WeakMap<Intent, { re: RegExp; words: number }[]>();
+
+function englishPatterns(intent: Intent): { re: RegExp; words: number }[] {
+  let patterns = englishKeywords.get(intent);
+  if (!patterns) {
+    patterns = intent.keywordsEn.map((k) => ({ re: new RegExp(`(?<![a-z])${k}(?![a-z])`), words: k.split(" ").length }));
+    englishKeywords.set(intent, patterns);
+  }
+  return patterns;
 }
 
 function translateEnglish(text: string, english: Record<string, string>): string {
@@ -101,14 +136,15 @@ function translateEnglish(text: string, english: Record<string, string>): string
  */
 function scoreIntents(text: string, zh: string, intents: Intent[]): { intent: Intent; score: number }[] {
   const ranked: { intent: Intent; score: number }[] = [];
+  const english = /[a-z]{3,}/.test(text);
   for (const intent of intents) {
     let score = 0;
     for (const k of intent.keywords) {
       const at = zh.lastIndexOf(k);
       if (at >= 0) score += k.length * (1 + (0.5 * (at + k.length)) / (zh.length + 1));
     }
-    if (/[a-z]{3,}/.test(text)) {
-      for (const k of intent.keywordsEn) if (new RegExp(`(?<![a-z])${k}(?![a-z])`).test(text)) score += 2 * k.split(" ").length;
+    if (english) {
+      for (const k of englishPatterns(intent)) if (k.re.test(text)) score += 2 * k.words;
     }
     if (score > 0) ranked.push({ intent, score });
   }
@@ -134,13 +170,21 @@ function namesSeveralPlaces(mentions: Mention[]): boolean {
  * @param raw the user's text (callers reject empty/oversized input first)
  */
 export function understand(raw: string, r: NluResources): Understanding {
-  const text = normalize(raw);
+  return understandNormalized(normalize(raw), r);
+}
+
+/**
+ * Understand one question already normalised (for callers that normalised it to check it first).
+ * @param text `normalize(raw)`
+ */
+export function understandNormalized(text: string, r: NluResources): Understanding {
+  const lex = tables(r.lexicon);
   const letters = (text.match(/[a-z]/g) ?? []).length;
   const cjk = (text.match(/[\u4e00-\u9fff]/g) ?? []).length;
   const lang = letters > cjk * 2 ? "en" : "zh";
   const zh = lang === "en" ? translateEnglish(text, r.lexicon.english) : text;
   const mentions = r.mentions.find(zh);
-  const stop = new Set(r.lexicon.stopwords);
+  const stop = lex.stop;
   const tokens: string[] = [];
   for (const t of r.segmenter.cutForSearch(zh)) {
     const w = t.trim();
@@ -148,7 +192,7 @@ export function understand(raw: string, r: NluResources): Understanding {
     if (lang === "en" && /^[a-z]+$/.test(w)) continue;
     tokens.push(w);
   }
-  for (const [word, expansions] of Object.entries(r.lexicon.synonyms)) if (zh.includes(word)) tokens.push(...expansions);
+  for (const [word, expansions] of lex.synonyms) if (zh.includes(word)) tokens.push(...expansions);
   // Place names matter only when the question names no document of the KB (then 杭州 means "not ours");
   // a program named by a phrase alone (高层次人才) does not name a place.
   const namesDocument = mentions.some((m) => m.kind === "document");
@@ -159,7 +203,7 @@ export function understand(raw: string, r: NluResources): Understanding {
         .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
         .map((t) => t.word);
   const intents = scoreIntents(text, zh, r.intents);
-  const generic = new Set(r.lexicon.generic);
+  const generic = lex.generic;
   const named = mentions.map((m) => m.surface);
   const keywords = intents.flatMap((i) => i.intent.keywords.filter((k) => zh.includes(k)));
   // A segmentation artefact made of function words only (入选后能拿 → 后能) says nothing specific.
@@ -174,16 +218,14 @@ export function understand(raw: string, r: NluResources): Understanding {
   );
   const bigrams: string[] = [];
   for (const run of zh.match(/[\u4e00-\u9fff]+/g) ?? []) for (let i = 0; i + 2 <= run.length; i++) bigrams.push(run.slice(i, i + 2));
-  const aspects = Object.values(r.lexicon.criteriaAspects).filter((a) =>
-    a.words.some((w) => (/^[a-z]/.test(w) ? new RegExp(`\\b${w}\\b`).test(text) : zh.includes(w))),
-  );
+  const aspects = lex.aspects.filter((a) => a.tests.some((test) => test(text, zh))).map((a) => a.aspect);
   const slots = extractSlots(zh);
   // "我46岁能报吗" states facts to check against every criterion: no narrowing to 年龄.
   const statesFacts = slots.age !== undefined || slots.years !== undefined || slots.teachingYears !== undefined || /我|本人|俺|咱/.test(zh);
   return {
     aspects: statesFacts ? [] : aspects,
     bigrams: [...new Set(bigrams)].filter((b) => !tokens.includes(b)),
-    specific: [...new Set(specific.filter((t) => !expansionWords(r.lexicon).has(t) || zh.includes(t)))],
+    specific: [...new Set(specific.filter((t) => !lex.expansions.has(t) || zh.includes(t)))],
     text,
     zh,
     lang,
