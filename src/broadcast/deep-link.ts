@@ -12,6 +12,7 @@
  * `https://applink.feishu.cn/client/bot/open?appId=<app id>` (applink.larksuite.com
  * for Lark) opens the chat with the bot, and the message says what to type.
  */
+import { parseDeepLink } from "../core/deep-link.js";
 
 /** What a start payload asks for. */
 export type StartIntent = "ask" | "check";
@@ -28,11 +29,13 @@ export function startPayload(intent: StartIntent, programId: string): string {
   return payload;
 }
 
-/** The intent and program of a /start payload (what the chat side calls on `/start <payload>`), or null. */
+/**
+ * The intent and program of a /start payload, or null: the chat side's own
+ * parser (src/core/deep-link.ts, which opens the link), so what a notice links
+ * is always what the assistant understands.
+ */
 export function parseStartPayload(payload: string): { intent: StartIntent; programId: string } | null {
-  const m = /^([pc])-([a-z0-9-]+)$/.exec(payload.trim());
-  if (!m?.[1] || !m[2]) return null;
-  return { intent: m[1] === "p" ? "ask" : "check", programId: m[2] };
+  return parseDeepLink(payload);
 }
 
 /** `https://t.me/<bot>?start=<payload>` (bot username without @). */
