@@ -18,6 +18,7 @@ import { RedisStore } from "../../src/storage/redis.js";
 import { CLI } from "../helpers/paths.js";
 import { noticeIfRedisDown, REDIS_URL, redisUp, testNamespace } from "../helpers/redis.js";
 import { FakeTelegram } from "./fake-telegram.js";
+import { nextUpdateId, privateText } from "./samples.js";
 
 noticeIfRedisDown("the two-process Telegram cases are");
 const SECRET = "two-instances";
@@ -89,27 +90,13 @@ class Instance {
 
 let a: Instance;
 let b: Instance;
-let nextUpdate = 1;
-
-function text(t: string, chatId: number): Update {
-  const id = nextUpdate++;
-  return {
-    update_id: id,
-    message: {
-      message_id: id,
-      date: 0,
-      chat: { id: chatId, type: "private", first_name: "用户" },
-      from: { id: chatId, is_bot: false, first_name: "用户" },
-      text: t,
-    },
-  };
-}
+const text = privateText;
 /** A press of the button labelled `label` in the last message to the chat. */
 function press(label: string, chatId: number): Update {
   const keyboard = lastTo(chatId)?.json?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
   const data = keyboard?.inline_keyboard.find((r) => r[0]?.text === label)?.[0]?.callback_data;
   if (!data) throw new Error(`no button ${label}`);
-  const id = nextUpdate++;
+  const id = nextUpdateId();
   return {
     update_id: id,
     callback_query: {

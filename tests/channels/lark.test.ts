@@ -31,6 +31,7 @@ import {
   urlVerification,
   VERIFICATION_TOKEN,
 } from "./lark-events.js";
+import { ZZ_APPLICATION_ANSWERS } from "./samples.js";
 
 const fake = new FakeLark();
 const storage = join(mkdtempSync(join(tmpdir(), "policybot-lark-")), "kv.sqlite");
@@ -308,24 +309,7 @@ describe("Lark webhook: interviews", () => {
     await running.close(); // a restarted process: only the SQLite file survives
     await start();
 
-    const answers = [
-      "男",
-      "1985-06-01",
-      "汉族",
-      "跳过",
-      "410105198506011234",
-      "13812345678",
-      "郑州市第一人民医院",
-      "医疗卫生",
-      "博士",
-      "临床医学",
-      "副主任医师",
-      "主治医师",
-      "8",
-      "主持省级课题2项。",
-      "三年内建成团队。",
-      "确认",
-    ];
+    const answers = [...ZZ_APPLICATION_ANSWERS, "确认"];
     const first = await sayAs(answers[0] ?? "");
     expect(textOf(first.sent.at(-1))).toContain("出生"); // the interview went on from 性别
     for (const a of answers.slice(1)) turn = await sayAs(a);

@@ -7,31 +7,17 @@ import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Update } from "grammy/types";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEnv } from "../../src/config/env.js";
 import { type Running, serve } from "../../src/server/serve.js";
 import { FakeTelegram } from "./fake-telegram.js";
+import { privateText } from "./samples.js";
 
 const fake = new FakeTelegram();
 const dbFile = join(mkdtempSync(join(tmpdir(), "policybot-polling-")), "kv.sqlite");
 let running: Running | null = null;
-let nextUpdate = 1;
-
-function text(t: string, chatId: number): Update {
-  const id = nextUpdate++;
-  return {
-    update_id: id,
-    message: {
-      message_id: id,
-      date: 0,
-      chat: { id: chatId, type: "private", first_name: "用户" },
-      from: { id: chatId, is_bot: false, first_name: "用户" },
-      text: t,
-    },
-  };
-}
+const text = privateText;
 const repliesTo = (chatId: number) =>
   fake
     .of("sendMessage")

@@ -20,6 +20,7 @@ import type { SetOptions, Store } from "../../src/storage/store.js";
 import { ROOT } from "../helpers/paths.js";
 import { noticeIfRedisDown, REDIS_URL, redisUp, testNamespace } from "../helpers/redis.js";
 import { type Call, FakeTelegram, uploadOf } from "./fake-telegram.js";
+import { ZZ_APPLICATION_ANSWERS } from "./samples.js";
 
 const TOKEN = "123456:TEST-token-for-the-fake-server";
 const BOT = { id: 42, username: "policy_test_bot", first_name: "政策助手", is_bot: true } as const;
@@ -231,24 +232,9 @@ describe.each(stores)("Telegram sessions in the %s store", (_name, make) => {
     await bot.handleUpdate(text("张三", chat, 8));
     expect(String(lastTo(8)?.json?.text)).toContain("性别");
     bot = makeBot(open()); // a restarted process: only the stored state survives (a new connection to it)
-    await bot.handleUpdate(text("男", chat, 8));
+    const [sex, ...answers] = ZZ_APPLICATION_ANSWERS;
+    await bot.handleUpdate(text(sex, chat, 8));
     expect(String(lastTo(8)?.json?.text)).toContain("出生日期");
-    const answers = [
-      "1985-06-01",
-      "汉族",
-      "跳过",
-      "410105198506011234",
-      "13812345678",
-      "郑州市第一人民医院",
-      "医疗卫生",
-      "博士",
-      "临床医学",
-      "副主任医师",
-      "主治医师",
-      "8",
-      "主持省级课题2项。",
-      "三年内建成团队。",
-    ];
     for (const a of answers) await bot.handleUpdate(text(a, chat, 8));
     expect(String(lastTo(8)?.json?.text)).toContain("请核对");
     const documents = fake.of("sendDocument").length;
