@@ -43,6 +43,7 @@ export class Engine {
   private readonly intentParts: Set<string>;
   private readonly programs: ProgramIndex;
   private readonly isProgram = (id: string): boolean => this.programs.byId(id) !== undefined;
+  private readonly abouts = new WeakMap<Clause, string>();
 
   private constructor(
     readonly kb: KnowledgeBase,
@@ -450,21 +451,35 @@ export class Engine {
     const otherTiers = tier ? unique(t.document.doc.programs.map((p) => p.tier ?? "").filter((x) => x && x !== tier)) : [];
     const tierWeight = (c: Clause) => {
       if (!tier) return 1;
-      const about = `${c.label}${c.text.slice(0, 40)}`;
+      const about = this.about(c);
       if (about.includes(tier)) return 1.5;
       return otherTiers.some((o) => about.includes(o)) ? 0.5 : 1;
     };
     // A named program's own clauses (those its values cite) come first.
     const own = t.explicit && t.programs.length <= 3 ? new Set(t.programs.flatMap((p) => [...this.programs.citedClauses(p)])) : null;
-    const weight = (c: Clause) =>
-      (inScope(c) ? 1.5 : 1) *
+    const weight = (c: Clause, scoped: boolean) =>
+      (scoped ? 1.5 : 1) *
       (own?.has(c.id) ? 1.5 : 1) *
       tierWeight(c) *
       (numbers.length > 0 && numbers.every((n) => c.text.includes(n)) ? 2 : 1);
-    return base
-      .filter((h) => h.document === t.document && (inScope(h.clause) || !this.programs.isProgramScoped(h.document, h.clause)))
-      .map((h) => ({ ...h, score: h.score * weight(h.clause) }))
-      .sort((a, b) => b.score - a.score);
+    const hits: Hit[] = [];
+    for (const h of base) {
+      if (h.document !== t.document) continue;
+      const scoped = inScope(h.clause);
+      if (!scoped && this.programs.isProgramScoped(h.document, h.clause)) continue;
+      hits.push({ clause: h.clause, document: h.document, score: h.score * weight(h.clause, scoped) });
+    }
+    return hits.sort((a, b) => b.score - a.score);
+  }
+
+  /** What a clause is about, for telling tiers apart: its label and the start of its text. */
+  private about(c: Clause): string {
+    let about = this.abouts.get(c);
+    if (about === undefined) {
+      about = `${c.label}${c.text.slice(0, 40)}`;
+      this.abouts.set(c, about);
+    }
+    return about;
   }
 
   private pickQuotes(hits: Hit[], count: number, u: Understanding): Hit[] {

@@ -16,14 +16,18 @@ export interface Target {
 
 export class ProgramIndex {
   private readonly commonPhrases = new Map<string, boolean>();
-  private readonly scoped = new Map<string, boolean>();
+  private readonly scoped = new WeakMap<LoadedDocument, Map<string, boolean>>();
   private readonly clausesOf = new Map<string, Set<string>>();
 
-  constructor(readonly kb: KnowledgeBase) {}
+  private readonly ids = new Map<string, KnowledgeBase["programs"][number]>();
+
+  constructor(readonly kb: KnowledgeBase) {
+    for (const p of kb.programs) if (!this.ids.has(p.program.id)) this.ids.set(p.program.id, p);
+  }
 
   /** The program with this id and its document. */
   byId(id: string) {
-    return this.kb.programs.find((p) => p.program.id === id);
+    return this.ids.get(id);
   }
 
   /** Every clause id a program's values cite. */
@@ -61,11 +65,15 @@ export class ProgramIndex {
 
   /** Whether a clause belongs to some program's scope (a 武清 domain). */
   isProgramScoped(d: LoadedDocument, c: Clause): boolean {
-    const key = `${d.doc.id}#${c.id}`;
-    let scoped = this.scoped.get(key);
+    let ofDocument = this.scoped.get(d);
+    if (!ofDocument) {
+      ofDocument = new Map();
+      this.scoped.set(d, ofDocument);
+    }
+    let scoped = ofDocument.get(c.id);
     if (scoped === undefined) {
       scoped = d.doc.programs.some((p) => p.scope.some((s) => c.id.startsWith(s)));
-      this.scoped.set(key, scoped);
+      ofDocument.set(c.id, scoped);
     }
     return scoped;
   }

@@ -197,8 +197,6 @@ export class ClauseIndex {
     const verdicts: (number | undefined)[] = [];
     const options = {
       boostTerm: (term: string) => weight.get(term) ?? 1,
-      // Terms arrive already segmented: do not run jieba on them again.
-      tokenize: (s: string) => [s],
       boostDocument:
         accept || boost
           ? (id: unknown) => {
@@ -212,14 +210,18 @@ export class ClauseIndex {
             }
           : undefined,
     };
+    // One query string whose tokens are the terms (they arrive segmented: no jieba again). MiniSearch
+    // combines its terms with OR exactly as it combines a query tree of one-term strings, without
+    // setting up a sub-query (options, tokenizing, combining) per term.
+    const search = (index: MiniSearch<IndexedClause>, list: string[]) => index.search(list.join(" "), { ...options, tokenize: () => list });
     const scores = new Map<number, number>();
     const words = [...weight.keys()].filter((k) => !bigrams.has(k) && this.matches(this.words, k));
     if (words.length > 0) {
-      for (const r of this.words.search({ combineWith: "OR", queries: words }, options)) scores.set(r.id as number, r.score);
+      for (const r of search(this.words, words)) scores.set(r.id as number, r.score);
     }
     const grams = bigrams.size > 0 ? [...bigrams].filter((k) => this.matches(this.bigramIndex(), k)) : [];
     if (grams.length > 0) {
-      for (const r of this.bigramIndex().search({ combineWith: "OR", queries: grams }, options)) {
+      for (const r of search(this.bigramIndex(), grams)) {
         scores.set(r.id as number, (scores.get(r.id as number) ?? 0) + BIGRAM_WEIGHT * r.score);
       }
     }

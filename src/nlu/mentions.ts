@@ -4,6 +4,7 @@
  */
 import type { KnowledgeBase } from "../kb/load.js";
 import type { Lexicon } from "./catalog.js";
+import { FirstCharIndex } from "./first-char.js";
 
 export type MentionKind = "document" | "program" | "domain" | "tier" | "superseded";
 
@@ -31,8 +32,8 @@ const TIER_SHORT = (tier: string) => [tier, tier.replace(/^优秀/, "").replace(
 /** Index of every surface form that names something in the KB. */
 export class MentionIndex {
   private readonly entries: Entry[];
-  /** Positions in `entries` of the surfaces starting with each character (code unit). */
-  private readonly byFirst = new Map<number, number[]>();
+  /** The surfaces of `entries` by first character. */
+  private readonly byFirst: FirstCharIndex;
   private fuzzyEntries: Entry[] | null = null;
 
   constructor(kb: KnowledgeBase, lexicon: Lexicon) {
@@ -61,26 +62,7 @@ export class MentionIndex {
     }
     entries.sort((a, b) => b.surface.length - a.surface.length);
     this.entries = entries;
-    entries.forEach((e, i) => {
-      const first = e.surface.charCodeAt(0);
-      const list = this.byFirst.get(first);
-      if (list) list.push(i);
-      else this.byFirst.set(first, [i]);
-    });
-  }
-
-  /** The entries whose surface starts with a character of `q` (the only ones `q` can contain), in order. */
-  private candidates(q: string): Entry[] {
-    const at: number[] = [];
-    const firsts = new Set<number>();
-    for (let i = 0; i < q.length; i++) {
-      const c = q.charCodeAt(i);
-      if (firsts.has(c)) continue;
-      firsts.add(c);
-      const list = this.byFirst.get(c);
-      if (list) for (const k of list) at.push(k);
-    }
-    return at.sort((a, b) => a - b).map((k) => this.entries[k] as Entry);
+    this.byFirst = new FirstCharIndex(entries.map((e) => e.surface));
   }
 
   /** All surface forms (for the segmenter's user dictionary). */
@@ -97,7 +79,9 @@ export class MentionIndex {
     const found: Mention[] = [];
     // Which surface took each character; the same surface may name several things (郑州 → two documents).
     const taken = new Array<string | null>(q.length).fill(null);
-    for (const e of this.candidates(q)) {
+    // Only surfaces starting with a character of the question can occur in it (same order as `entries`).
+    for (const k of this.byFirst.candidates(q)) {
+      const e = this.entries[k] as Entry;
       let from = 0;
       for (;;) {
         const at = q.indexOf(e.surface, from);

@@ -16,6 +16,10 @@ export interface Slots {
 
 const NUM = "(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十]+)";
 
+const AGE = new RegExp(`${NUM}\\s*(?:周岁|岁)`);
+const YEARS = new RegExp(`(?:工作|干了|任职|教龄|工龄)[^\\d一二三四五六七八九十]{0,4}${NUM}\\s*年`);
+const TEACHING_YEARS = new RegExp(`(?:教了|教龄|从教)\\s*${NUM}\\s*年`);
+
 function num(s: string): number | undefined {
   const n = /^\d/.test(s) ? Number(s) : parseChineseNumeral(s);
   return n === null || Number.isNaN(n) ? undefined : n;
@@ -41,11 +45,11 @@ const TITLES: [RegExp, Slots["professionalTitle"]][] = [
  */
 export function extractSlots(q: string): Slots {
   const s: Slots = {};
-  const age = new RegExp(`${NUM}\\s*(?:周岁|岁)`).exec(q) ?? /(?:i am|i'm|aged?)\s*(\d+)/.exec(q) ?? /(\d+)[- ]years?[- ]old/.exec(q);
+  const age = AGE.exec(q) ?? /(?:i am|i'm|aged?)\s*(\d+)/.exec(q) ?? /(\d+)[- ]years?[- ]old/.exec(q);
   if (age?.[1]) s.age = num(age[1]);
-  const years = new RegExp(`(?:工作|干了|任职|教龄|工龄)[^\\d一二三四五六七八九十]{0,4}${NUM}\\s*年`).exec(q);
+  const years = YEARS.exec(q);
   if (years?.[1]) s.years = num(years[1]);
-  const teaching = new RegExp(`(?:教了|教龄|从教)\\s*${NUM}\\s*年`).exec(q);
+  const teaching = TEACHING_YEARS.exec(q);
   if (teaching?.[1]) s.teachingYears = num(teaching[1]);
   for (const [re, v] of DEGREES) {
     if (re.test(q)) {

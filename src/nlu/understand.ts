@@ -3,6 +3,7 @@
  * mentions (documents, programs, domains, tiers), intent and slots.
  */
 import type { Intent, Lexicon } from "./catalog.js";
+import { FirstCharIndex } from "./first-char.js";
 import type { Mention, MentionIndex } from "./mentions.js";
 import { normalize } from "./normalize.js";
 import type { Segmenter } from "./segment.js";
@@ -129,6 +130,23 @@ function translateEnglish(text: string, english: Record<string, string>): string
     .trim();
 }
 
+/** Every intent keyword in catalog order (intent by intent), indexed by first character. */
+interface KeywordIndex {
+  keywords: { intent: number; keyword: string }[];
+  words: FirstCharIndex;
+}
+const keywordIndexes = new WeakMap<Intent[], KeywordIndex>();
+
+function keywordIndex(intents: Intent[]): KeywordIndex {
+  let index = keywordIndexes.get(intents);
+  if (!index) {
+    const keywords = intents.flatMap((intent, i) => intent.keywords.map((keyword) => ({ intent: i, keyword })));
+    index = { keywords, words: new FirstCharIndex(keywords.map((k) => k.keyword)) };
+    keywordIndexes.set(intents, index);
+  }
+  return index;
+}
+
 /**
  * Score intents by keyword evidence: each keyword found adds its length,
  * weighted up to 1.5× towards the end of the sentence (Chinese puts the asked
@@ -137,12 +155,17 @@ function translateEnglish(text: string, english: Record<string, string>): string
 function scoreIntents(text: string, zh: string, intents: Intent[]): { intent: Intent; score: number }[] {
   const ranked: { intent: Intent; score: number }[] = [];
   const english = /[a-z]{3,}/.test(text);
-  for (const intent of intents) {
-    let score = 0;
-    for (const k of intent.keywords) {
-      const at = zh.lastIndexOf(k);
-      if (at >= 0) score += k.length * (1 + (0.5 * (at + k.length)) / (zh.length + 1));
-    }
+  // Only keywords starting with a character of the question can be in it; visiting them in catalog
+  // order adds each intent's evidence in the same order as a walk over all its keywords.
+  const index = keywordIndex(intents);
+  const found = new Array<number>(intents.length).fill(0);
+  for (const at of index.words.candidates(zh)) {
+    const { intent: i, keyword: k } = index.keywords[at] as { intent: number; keyword: string };
+    const last = zh.lastIndexOf(k);
+    if (last >= 0) found[i] = (found[i] as number) + k.length * (1 + (0.5 * (last + k.length)) / (zh.length + 1));
+  }
+  for (const [i, intent] of intents.entries()) {
+    let score = found[i] as number;
     if (english) {
       for (const k of englishPatterns(intent)) if (k.re.test(text)) score += 2 * k.words;
     }
