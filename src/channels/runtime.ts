@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { ChatBroadcast } from "../broadcast/admin/service.js";
 import type { Env } from "../config/env.js";
 import type { Conversation } from "../core/conversation.js";
 import type { Store } from "../storage/store.js";
@@ -26,6 +27,8 @@ export interface ChannelDeps {
    * `policybot serve` exits 1 with the message.
    */
   fail(error: Error): void;
+  /** Broadcast commands and progress reports (absent when the storage has no broadcast tables). */
+  broadcast?: ChatBroadcast;
 }
 
 /** Handles one HTTP request; must end the response. */

@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { openChatBroadcast } from "../broadcast/admin/open.js";
 import { larkRuntime } from "../channels/lark/runtime.js";
 import type { ChannelDeps, ChannelRuntime, RouteHandler } from "../channels/runtime.js";
 import { telegramRuntime } from "../channels/telegram/runtime.js";
@@ -47,7 +48,24 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
   }
   // Long-running: expired SQLite rows (sessions after SESSION_TTL_DAYS) are also removed hourly.
   const store = await openStore(env.STORAGE_URL, undefined, { purgeEveryMs: 3_600_000 });
-  const conversation = Conversation.load(Conversation.folders(PROJECT_ROOT, policiesDir()), today(), { requireConsent: true });
+  const folders = Conversation.folders(PROJECT_ROOT, policiesDir());
+  const conversation = Conversation.load(folders, today(), { requireConsent: true });
+  // Broadcast commands (/subscribe, /notice …) over the broadcast tables of the store's SQLite file.
+  let chatBroadcast: ReturnType<typeof openChatBroadcast>;
+  try {
+    chatBroadcast = openChatBroadcast({
+      env,
+      kb: conversation.engine.kb,
+      store,
+      templatesDir: folders.templates,
+      log: (event, detail) => log.warn({ ...detail }, event),
+    });
+  } catch (e) {
+    await store.close();
+    throw new ConfigError((e as Error).message);
+  }
+  if ("unavailable" in chatBroadcast) log.warn({ reason: chatBroadcast.unavailable }, "broadcast commands unavailable");
+  const broadcasting = "unavailable" in chatBroadcast ? null : chatBroadcast;
   let reportFailure: (error: Error) => void = () => {};
   const failed = new Promise<Error>((resolve) => {
     reportFailure = resolve;
@@ -58,6 +76,7 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
     conversation,
     store,
     log,
+    broadcast: broadcasting?.broadcast,
     fail: (error) => {
       if (failing) return;
       failing = true;
@@ -69,6 +88,7 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
   try {
     for (const name of names) channels.push(await FACTORIES[name](deps));
   } catch (e) {
+    await broadcasting?.close();
     await store.close();
     throw e;
   }
@@ -115,6 +135,8 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
     server?.closeIdleConnections();
     await Promise.all(channels.map((c) => c.stop()));
     await closed;
+    // Broadcasts in progress stop between sends and stay resumable (the next start picks them up).
+    await broadcasting?.close();
     await store.close();
     log.info("stopped");
   }
@@ -131,9 +153,11 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
       log.info({ routes: [...routes.keys()], port: (listening.address() as AddressInfo).port }, "webhook server started");
     }
     for (const c of channels) await c.start();
+    broadcasting?.runner.start();
   } catch (e) {
     // Nothing half-started is left behind: channels stopped, port released, store closed.
     await Promise.allSettled(channels.map((c) => c.stop()));
+    await broadcasting?.close();
     if (server?.listening) await new Promise<void>((resolve) => server?.close(() => resolve()));
     await store.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {

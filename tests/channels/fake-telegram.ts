@@ -42,6 +42,8 @@ export class FakeTelegram {
   private readonly queue: Update[] = [];
   private readonly events = new EventEmitter();
   private readonly held = new Map<string, Promise<void>>();
+  /** getChatMember statuses by `chatId:userId` (default `member`). */
+  readonly members = new Map<string, string>();
   /** When set, getUpdates answers 409 Conflict, as Telegram does while another process polls with the token. */
   conflict = false;
 
@@ -167,6 +169,11 @@ export class FakeTelegram {
     switch (method) {
       case "getMe":
         return { id: 42, is_bot: true, first_name: "政策助手", username: "policy_test_bot" };
+      case "getChatMember":
+        return {
+          status: this.members.get(`${String(json?.chat_id)}:${String(json?.user_id)}`) ?? "member",
+          user: { id: Number(json?.user_id), is_bot: false, first_name: "用户" },
+        };
       case "sendMessage":
       case "sendDocument":
         return { message_id: this.messageId++, date: 0, chat, text: json?.text ?? "" };

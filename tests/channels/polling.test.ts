@@ -68,7 +68,7 @@ describe("policybot serve (Telegram long polling)", () => {
     expect(repliesTo(21).at(-1)).toContain("20万元");
     const poll = fake.of("getUpdates").at(-1)?.json;
     expect(Number(poll?.timeout)).toBeGreaterThan(0);
-    expect(poll?.allowed_updates).toEqual(["message", "callback_query"]);
+    expect(poll?.allowed_updates).toEqual(["message", "callback_query", "my_chat_member"]);
   });
 
   it("confirms handled updates with the next offset, so none is fetched twice", async () => {

@@ -18,12 +18,15 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, InlineKeyboard, InputFile } from "grammy";
+import type { ChatBroadcast } from "../../broadcast/admin/service.js";
 import { type Conversation, type Handled, NEW_SESSION, parseSession, type Session } from "../../core/conversation.js";
 import { DocumentShelf, FILES_COMMAND } from "../../core/shelf.js";
 import { FORGOTTEN, HELP, NOTHING_TO_FORGET, PRIVATE_ONLY, privacyText, STALE_BUTTON } from "../../core/texts.js";
 import { isInterviewTrigger } from "../../dialog/router.js";
 import type { Reply } from "../../dialog/types.js";
 import type { Store } from "../../storage/store.js";
+import { adminComposer } from "./admin.js";
+import { telegramAdminPort } from "./admin-port.js";
 import type { Pending } from "./pending.js";
 
 /** What the Telegram channel keeps per chat and user. */
@@ -56,6 +59,8 @@ export interface TelegramOptions {
    * texts over 4096 characters always use their own calls.
    */
   webhookReply?: boolean;
+  /** Broadcast commands (/subscribe, /notice …) and progress reports; absent: the bot only answers questions. */
+  broadcast?: ChatBroadcast;
 }
 
 /** The command menu (setMyCommands). */
@@ -152,6 +157,11 @@ export function createTelegramBot(o: TelegramOptions): Bot {
   };
 
   const privateOnly = (ctx: Context) => ctx.chat?.type === "private";
+
+  if (o.broadcast) {
+    o.broadcast.addPort(telegramAdminPort(bot.api));
+    bot.use(adminComposer(o.broadcast));
+  }
 
   bot.command("start", async (ctx) => {
     // A deep link from a notice (t.me/<bot>?start=p-<programId>) opens that program.

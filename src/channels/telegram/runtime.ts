@@ -13,13 +13,13 @@ import { COMMANDS, createTelegramBot } from "./bot.js";
 import { Pending } from "./pending.js";
 
 /** The update types the bot handles (getUpdates `allowed_updates`). */
-const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
 
 /**
  * Build the Telegram channel: the bot is initialised (getMe) and the command
  * menu registered (setMyCommands) before this resolves.
  */
-export async function telegramRuntime({ env, conversation, store, log, fail }: ChannelDeps): Promise<ChannelRuntime> {
+export async function telegramRuntime({ env, conversation, store, log, fail, broadcast }: ChannelDeps): Promise<ChannelRuntime> {
   const token = env.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
   const webhook = env.TELEGRAM_MODE === "webhook";
@@ -34,6 +34,7 @@ export async function telegramRuntime({ env, conversation, store, log, fail }: C
     pending,
     // One-message answers go back in the webhook response: one Bot API call fewer per update.
     webhookReply: webhook,
+    broadcast,
   });
   bot.catch((err) =>
     log.error(

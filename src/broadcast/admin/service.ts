@@ -1,0 +1,286 @@
+/**
+ * The chat side of broadcasts, channel-agnostic: group commands (/subscribe
+ * [topics], /unsubscribe, /subscriptions), admin commands (/admins, /grant,
+ * /revoke, /audit), the /notice interview in a private chat, and the
+ * platforms' "bot removed / chat gone" signals. Channels translate their
+ * updates into {@link AdminChat} calls and render the {@link AdminReply}s;
+ * every admin action is written to the audit log.
+ *
+ * ```ts
+ * const replies = await broadcast.command(chat, "subscribe", "郑州 教育");
+ * ```
+ */
+import type { DialogInput, ReplyChoice } from "../../dialog/types.js";
+import type { KnowledgeBase } from "../../kb/load.js";
+import type { Store } from "../../storage/store.js";
+import type { AuditLog } from "../audit.js";
+import { type EngineDeps, startBroadcast } from "../engine.js";
+import type { Channel, Notice } from "../notice.js";
+import { noticeFileName, renderNoticeDocx } from "../notice-docx.js";
+import { AdminIdError, parseAdminIds, type Role, type Roles } from "../roles.js";
+import { chatKey, type SubscriptionRegistry } from "../subscriptions.js";
+import { type NoticeReply, type NoticeState, parseNoticeState, startNotice, stepNotice } from "./notice-flow.js";
+import type { AdminPort } from "./port.js";
+import type { ChatRunner } from "./runner.js";
+import { parseTopics, topicsText } from "./topic-parse.js";
+
+/** Who says something where. */
+export interface AdminChat {
+  channel: Channel;
+  chatId: string;
+  /** The sender's id on the platform (Telegram user id, Lark open_id). */
+  userId: string;
+  /** A group chat (not the private chat with the bot). */
+  group: boolean;
+  /** The group's title (subscriptions list it). */
+  chatTitle: string;
+  /** Whether the sender owns or manages the group (asked of the platform only when needed). */
+  isGroupAdmin: () => Promise<boolean>;
+}
+
+/** What the chat shows: texts, buttons, the group message as groups see it, files. */
+export type AdminReply =
+  | { type: "text"; text: string }
+  | { type: "choices"; text: string; choices: ReplyChoice[] }
+  | { type: "preview"; notice: Notice }
+  | { type: "document"; fileName: string; data: Uint8Array };
+
+/** Options of {@link ChatBroadcast}. */
+export interface ChatBroadcastOptions {
+  deps: EngineDeps;
+  roles: Roles;
+  runner: ChatRunner;
+  kb: KnowledgeBase;
+  /** Where /notice drafts are kept (plain JSON, like interview sessions). */
+  store: Store;
+  templatesDir: string;
+  /** Channels the environment configures (a notice whose audience needs another is refused). */
+  channels: readonly Channel[];
+  /** Seconds a /notice draft is kept after its last answer (default 7 days). */
+  draftTtlSeconds?: number;
+}
+
+/** The commands {@link ChatBroadcast.command} handles. */
+export const ADMIN_COMMANDS = ["subscribe", "unsubscribe", "subscriptions", "notice", "admins", "grant", "revoke", "audit"] as const;
+
+const say = (text: string): AdminReply[] => [{ type: "text", text }];
+const NOT_GROUP_ADMIN = "只有群主或群管理员可以订阅或退订本群的通知。";
+const NOT_ADMIN = "只有管理员（ADMIN_IDS 或角色表中的成员）可以使用这个命令。";
+const PRIVATE_ONLY = "请私聊我使用这个命令。";
+const GROUP_ONLY = "请在要订阅的群里发送这个命令。";
+
+/** The chat side of broadcasts. */
+export class ChatBroadcast {
+  constructor(private readonly o: ChatBroadcastOptions) {}
+
+  private get registry(): SubscriptionRegistry {
+    return this.o.deps.registry;
+  }
+  private get audit(): AuditLog {
+    return this.o.deps.audit;
+  }
+
+  /** A channel's way to reach admins (progress and reports of broadcasts started in its chats). */
+  addPort(port: AdminPort): void {
+    this.o.runner.addPort(port);
+  }
+
+  /** The principal of a chat's sender (`telegram:123`, `lark:ou_…`). */
+  static principal(chat: Pick<AdminChat, "channel" | "userId">): string {
+    return `${chat.channel}:${chat.userId}`;
+  }
+
+  private draftKey(chat: AdminChat): string {
+    return `broadcast:notice:${chat.channel}:${chat.userId}`;
+  }
+
+  /**
+   * Handle one of {@link ADMIN_COMMANDS}.
+   * @param args the text after the command
+   * @returns the replies, or null when `name` is not an admin command
+   */
+  async command(chat: AdminChat, name: string, args: string): Promise<AdminReply[] | null> {
+    const by = ChatBroadcast.principal(chat);
+    switch (name) {
+      case "subscribe":
+      case "unsubscribe": {
+        if (!chat.group) return say(GROUP_ONLY);
+        if (!(await chat.isGroupAdmin())) return say(NOT_GROUP_ADMIN);
+        return name === "subscribe" ? this.subscribe(chat, by, args) : this.unsubscribe(chat, by);
+      }
+      case "subscriptions":
+        return this.subscriptions(chat, by);
+      case "notice":
+        if (chat.group) return say("请私聊我发送 /notice 撰写通知（不在群里撰写）。");
+        if (!this.o.roles.can(by, "broadcast")) return say(NOT_ADMIN);
+        return this.startDraft(chat, by);
+      case "admins":
+      case "grant":
+      case "revoke":
+      case "audit":
+        if (chat.group) return say(PRIVATE_ONLY);
+        return this.manage(name, by, args.trim());
+      default:
+        return null;
+    }
+  }
+
+  private subscribe(chat: AdminChat, by: string, args: string): AdminReply[] {
+    const { topics, unknown } = parseTopics(args, this.o.kb);
+    this.registry.add({ channel: chat.channel, chatId: chat.chatId, title: chat.chatTitle, topics, by });
+    this.audit.append({ actor: by, action: "subscription.add", target: chatKey(chat.channel, chat.chatId), count: 1, detail: { topics } });
+    const note =
+      unknown.length > 0 ? `\n未识别：${unknown.join("、")}（可用项目名称、地区如 郑州/平顶山/玉溪/武清、领域如 教育/卫生）` : "";
+    return say(`已订阅政策通知。本群将收到：${topicsText(topics, this.o.kb)}${note}\n发送 /subscriptions 查看，/unsubscribe 退订。`);
+  }
+
+  private unsubscribe(chat: AdminChat, by: string): AdminReply[] {
+    const ended = this.registry.end(chat.channel, chat.chatId, "unsubscribed", by);
+    if (!ended) return say("本群没有订阅通知。");
+    this.audit.append({
+      actor: by,
+      action: "subscription.end",
+      target: chatKey(chat.channel, chat.chatId),
+      count: 1,
+      detail: { reason: "unsubscribed" },
+    });
+    return say("已退订，本群不再收到群发通知。");
+  }
+
+  private subscriptions(chat: AdminChat, by: string): AdminReply[] {
+    if (chat.group) {
+      const s = this.registry.get(chat.channel, chat.chatId);
+      if (!s || s.ended) return say("本群没有订阅通知。群管理员可发送 /subscribe [项目/地区/领域] 订阅。");
+      return say(`本群已订阅：${topicsText(s.topics, this.o.kb)}（${s.by}，${new Date(s.at).toISOString().slice(0, 10)}）`);
+    }
+    if (!this.o.roles.can(by, "broadcast")) return say(NOT_ADMIN);
+    const list = this.registry.list();
+    if (list.length === 0) return say("还没有群订阅通知。");
+    return say(
+      [
+        `订阅的群（${list.length}）：`,
+        ...list.map((s) => `· ${s.channel} ${s.title}（${s.chatId}）：${topicsText(s.topics, this.o.kb)}`),
+      ].join("\n"),
+    );
+  }
+
+  private manage(name: "admins" | "grant" | "revoke" | "audit", by: string, args: string): AdminReply[] {
+    const roles = this.o.roles;
+    if (!roles.can(by, "broadcast")) return say(NOT_ADMIN);
+    if (name === "admins") {
+      const lines = roles.list().map((r) => `· ${r.principal} ${r.role}${r.root ? "（ADMIN_IDS）" : `（${r.grantedBy} 授予）`}`);
+      return say([`管理员与群发员（${lines.length}）：`, ...lines, "授予：/grant <id> [admin|broadcaster]；撤销：/revoke <id>"].join("\n"));
+    }
+    if (name === "audit") {
+      const entries = this.audit.list().slice(-20);
+      if (entries.length === 0) return say("审计日志为空。");
+      const line = (e: (typeof entries)[number]) =>
+        `${new Date(e.at).toISOString().replace("T", " ").slice(0, 19)} ${e.actor} ${e.action} ${e.target} ×${e.count}`;
+      return say([`最近 ${entries.length} 条审计记录：`, ...entries.map(line)].join("\n"));
+    }
+    if (!roles.can(by, "manage-roles")) return say("只有管理员（admin）可以授予或撤销角色。");
+    const [id, roleWord] = args.split(/\s+/).filter(Boolean);
+    if (!id)
+      return say(name === "grant" ? "用法：/grant <id> [admin|broadcaster]（id 如 telegram:123 或 lark:ou_…）" : "用法：/revoke <id>");
+    let principal: string;
+    try {
+      [principal] = parseAdminIds([id]) as [string];
+    } catch (e) {
+      if (e instanceof AdminIdError) return say(`无法识别的 id：${id}（telegram:<数字 id> 或 lark:<open_id>）`);
+      throw e;
+    }
+    if (name === "grant") {
+      const role: Role = roleWord === "admin" ? "admin" : "broadcaster";
+      if (roleWord && roleWord !== "admin" && roleWord !== "broadcaster") return say("角色只能是 admin 或 broadcaster。");
+      roles.grant(by, principal, role);
+      return say(`已授予 ${principal} 角色 ${role}${role === "admin" ? "（可群发、管理角色）" : "（可群发）"}。`);
+    }
+    if (roles.list().some((r) => r.root && r.principal === principal)) return say(`${principal} 在 ADMIN_IDS 中，请修改配置撤销。`);
+    return say(roles.revoke(by, principal) ? `已撤销 ${principal} 的角色。` : `${principal} 没有可撤销的角色。`);
+  }
+
+  /** The bot was removed from a group, or the group is gone: its subscription ends (audited). @returns whether one ended */
+  chatGone(channel: Channel, chatId: string, reason: string): boolean {
+    if (!this.registry.end(channel, chatId, reason)) return false;
+    this.audit.append({ actor: "system", action: "subscription.end", target: chatKey(channel, chatId), count: 1, detail: { reason } });
+    return true;
+  }
+
+  /** Whether a /notice draft is open in this private chat (its messages go to the interview). */
+  async drafting(chat: AdminChat): Promise<boolean> {
+    return !chat.group && parseNoticeState(await this.o.store.get(this.draftKey(chat))) !== null;
+  }
+
+  private async startDraft(chat: AdminChat, by: string): Promise<AdminReply[]> {
+    const now = (this.o.deps.now ?? Date.now)();
+    const step = startNotice(by, now);
+    await this.save(chat, step.state);
+    return this.render(step.replies);
+  }
+
+  /**
+   * An answer in an open /notice draft: typed text, or a pressed button (its index among those offered).
+   * @returns the replies, or null when no draft is open (the message is for the assistant)
+   */
+  async answer(chat: AdminChat, input: DialogInput | { index: number }): Promise<AdminReply[] | null> {
+    if (chat.group) return null;
+    const state = parseNoticeState(await this.o.store.get(this.draftKey(chat)));
+    if (!state) return null;
+    const by = ChatBroadcast.principal(chat);
+    if (!this.o.roles.can(by, "broadcast")) {
+      await this.save(chat, null);
+      return say(NOT_ADMIN);
+    }
+    const text = "index" in input ? state.offered[input.index] : "text" in input ? input.text : input.choice;
+    if (text === undefined) return say("这个按钮已失效，请按最新的提示回答。");
+    const now = (this.o.deps.now ?? Date.now)();
+    const step = stepNotice(state, text, { kb: this.o.kb, now, audienceSize: (n) => this.audienceOf(n).length });
+    if (!step.action) {
+      await this.save(chat, step.state);
+      return this.render(step.replies);
+    }
+    const refused = this.unconfigured(step.action.notice);
+    if (refused) {
+      await this.save(chat, { ...state, step: "confirm" });
+      return say(refused);
+    }
+    if (this.audienceOf(step.action.notice).length === 0) {
+      await this.save(chat, { ...state, step: "confirm" });
+      return say("没有匹配的订阅群，未发送。可发送“修改”调整受众，或“取消”。");
+    }
+    await this.save(chat, null);
+    const { record } = startBroadcast(this.o.deps, step.action.notice, by);
+    this.o.runner.origins.add(record.noticeId, chat.channel, chat.chatId);
+    if (step.action.kind === "schedule") {
+      this.o.runner.tick();
+      return say(
+        `已定时：将于 ${step.action.notice.scheduledAt?.replace("T", " ").slice(0, 16)}（北京时间）发送到 ${record.total} 个群。发送时这里会显示进度和报告。`,
+      );
+    }
+    void this.o.runner.run(record.noticeId, by);
+    return say(`开始群发到 ${record.total} 个群，进度见下条消息。`);
+  }
+
+  private audienceOf(n: Notice) {
+    return this.registry.audience(n.effectiveAudience, n.channels);
+  }
+
+  private unconfigured(n: Notice): string | null {
+    const missing = [...new Set(this.audienceOf(n).map((s) => s.channel))].filter((c) => !this.o.channels.includes(c));
+    return missing.length > 0 ? `有 ${missing.join("、")} 群订阅，但该通道未配置，无法发送。` : null;
+  }
+
+  private async save(chat: AdminChat, state: NoticeState | null): Promise<void> {
+    if (state) await this.o.store.set(this.draftKey(chat), state, { ttlSeconds: this.o.draftTtlSeconds ?? 7 * 86_400 });
+    else await this.o.store.delete(this.draftKey(chat));
+  }
+
+  private async render(replies: NoticeReply[]): Promise<AdminReply[]> {
+    const out: AdminReply[] = [];
+    for (const r of replies) {
+      if (r.type !== "docx") out.push(r);
+      else out.push({ type: "document", fileName: noticeFileName(r.notice), data: await renderNoticeDocx(r.notice, this.o.templatesDir) });
+    }
+    return out;
+  }
+}
