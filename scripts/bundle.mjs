@@ -23,6 +23,7 @@ await build({
     "grammy",
     "@grammyjs/auto-retry",
     "ioredis",
+    "bullmq",
     "libsql",
     "@larksuiteoapi/node-sdk",
   ],

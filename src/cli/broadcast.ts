@@ -10,22 +10,25 @@
  * progress on stderr, prints the report and writes `<notice>-report.csv` next
  * to the notice file. Exit codes: 0 finished (failures are in the report),
  * 1 stopped before the end (resumable), 2 usage error.
+ *
+ * With `STORAGE_URL=redis://…` the broadcast lives in Redis and its rows are
+ * BullMQ jobs (src/broadcast/backend-redis.ts): every instance running the
+ * command (`--resume` on the others) works on it together, within limits
+ * shared through Redis. An unreachable Redis is a usage error (exit 2).
  */
 import { writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
-import { AuditLog } from "../broadcast/audit.js";
-import { BroadcastStorageError, openBroadcastDb, sqliteFileOf } from "../broadcast/db.js";
-import { type EngineDeps, runBroadcast, startBroadcast } from "../broadcast/engine.js";
+import { type BroadcastBackend, openBroadcastBackend } from "../broadcast/backend.js";
+import { BroadcastStorageError, sqliteFileOf } from "../broadcast/db.js";
 import { LimitsError, settingsFromEnv } from "../broadcast/limits.js";
 import { larkPost, larkPostText, telegramMessage, telegramText } from "../broadcast/message.js";
 import { loadNotice, type Notice, NoticeError } from "../broadcast/notice.js";
 import { noticeFileName } from "../broadcast/notice-docx.js";
-import { SqliteOutbox } from "../broadcast/outbox-sqlite.js";
+import { isRedisUrl } from "../broadcast/redis-conn.js";
 import { type BroadcastReport, type Progress, progressLine, reportCsv, reportText } from "../broadcast/report.js";
-import { parseAdminIds, Roles } from "../broadcast/roles.js";
-import { ChannelNotConfiguredError, configured, senderFactory } from "../broadcast/senders.js";
-import { SubscriptionRegistry } from "../broadcast/subscriptions.js";
+import { parseAdminIds } from "../broadcast/roles.js";
+import { ChannelNotConfiguredError, configured } from "../broadcast/senders.js";
 import { describeTopics } from "../broadcast/topics.js";
 import { ConfigError, type Env, readEnv } from "../config/env.js";
 import { loadKnowledgeBase } from "../kb/load.js";
@@ -70,12 +73,23 @@ function progressBar(): { update: (p: Progress) => void; end: () => void } {
   };
 }
 
-function readConfig(): { env: Env; settings: ReturnType<typeof settingsFromEnv>; dbFile: string } {
+function readConfig(): { env: Env; settings: ReturnType<typeof settingsFromEnv> } {
   try {
     const env = readEnv();
-    return { env, settings: settingsFromEnv(), dbFile: sqliteFileOf(env.STORAGE_URL) };
+    if (!isRedisUrl(env.STORAGE_URL)) sqliteFileOf(env.STORAGE_URL); // an unsupported scheme is a usage error
+    return { env, settings: settingsFromEnv() };
   } catch (e) {
     if (e instanceof ConfigError || e instanceof LimitsError || e instanceof BroadcastStorageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The backend of STORAGE_URL (SQLite, or Redis + BullMQ shared by several instances). */
+async function openBackend(env: Env, settings: ReturnType<typeof settingsFromEnv>): Promise<BroadcastBackend> {
+  try {
+    return await openBroadcastBackend(env.STORAGE_URL, { settings, env, templatesDir: templatesDir() });
+  } catch (e) {
+    if (e instanceof BroadcastStorageError) throw new UsageError(e.message);
     throw e;
   }
 }
@@ -109,15 +123,11 @@ async function botUsername(env: Env): Promise<string> {
  */
 export async function runBroadcastCommand(opts: BroadcastOptions): Promise<number> {
   if (!opts.notice && !opts.resume) throw new UsageError("缺少 --notice / missing --notice notice.yaml (or --resume)");
-  const { env, settings, dbFile } = readConfig();
+  const { env, settings } = readConfig();
   const notice = opts.notice ? readNotice(opts.notice) : null;
-  const db = openBroadcastDb(dbFile);
+  const backend = await openBackend(env, settings);
   try {
-    const registry = new SubscriptionRegistry(db);
-    const outbox = new SqliteOutbox(db);
-    const audit = new AuditLog(db);
-    const deps: EngineDeps = { outbox, registry, audit, settings, sender: senderFactory(env, outbox, settings, templatesDir()) };
-    if (notice && opts.dryRun) return await dryRun(env, notice, registry, outbox);
+    if (notice && opts.dryRun) return await dryRun(env, notice, backend);
     const actor = opts.as ?? `cli:${userInfo().username}`;
     if (opts.as) {
       let admins: string[];
@@ -126,15 +136,15 @@ export async function runBroadcastCommand(opts: BroadcastOptions): Promise<numbe
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      if (!new Roles(db, admins, audit).can(opts.as, "broadcast"))
+      if (!(await backend.roles(admins).can(opts.as, "broadcast")))
         throw new UsageError(
           `${opts.as} 不是管理员（ADMIN_IDS 或角色表）/ ${opts.as} may not broadcast (not in ADMIN_IDS or the role table)`,
         );
     }
     const ids: { id: string; csv: string | null }[] = [];
     if (notice) {
-      const existing = outbox.get(notice.id);
-      const audience = existing ? null : registry.audience(notice.effectiveAudience, notice.channels);
+      const existing = await backend.get(notice.id);
+      const audience = existing ? null : await backend.subscriptions.audience(notice.effectiveAudience, notice.channels);
       for (const c of ["telegram", "lark"] as const) {
         if (audience?.some((s) => s.channel === c) && !configured(env, c)) {
           throw new UsageError(new ChannelNotConfiguredError(c).message);
@@ -144,12 +154,12 @@ export async function runBroadcastCommand(opts: BroadcastOptions): Promise<numbe
         process.stdout.write("没有匹配的订阅群，未发送 / no subscribed group matches the notice: nothing sent\n");
         return 0;
       }
-      startBroadcast(deps, notice, actor);
+      await backend.start(notice, actor);
       const base = basename(opts.notice as string, extname(opts.notice as string));
       ids.push({ id: notice.id, csv: join(dirname(opts.notice as string), `${base}-report.csv`) });
     }
     if (opts.resume)
-      for (const r of outbox.unfinished()) if (!ids.some((x) => x.id === r.noticeId)) ids.push({ id: r.noticeId, csv: null });
+      for (const r of await backend.unfinished()) if (!ids.some((x) => x.id === r.noticeId)) ids.push({ id: r.noticeId, csv: null });
     if (ids.length === 0) {
       process.stdout.write("没有未完成的群发 / no unfinished broadcasts\n");
       return 0;
@@ -164,13 +174,13 @@ export async function runBroadcastCommand(opts: BroadcastOptions): Promise<numbe
         const bar = progressBar();
         let report: BroadcastReport;
         try {
-          report = await runBroadcast(deps, id, { actor, onProgress: bar.update, signal: controller.signal });
+          report = await backend.run(id, { actor, onProgress: bar.update, signal: controller.signal });
         } finally {
           bar.end();
         }
         process.stdout.write(`${reportText(report)}\n`);
         const file = csv ?? join(process.cwd(), `broadcast-${id}-report.csv`);
-        writeFileSync(file, reportCsv(outbox.rows(id)));
+        writeFileSync(file, reportCsv(await backend.rows(id)));
         process.stdout.write(`报告 / report: ${file}\n`);
         if (report.state !== "done") unfinished = true;
         if (controller.signal.aborted) break;
@@ -182,13 +192,13 @@ export async function runBroadcastCommand(opts: BroadcastOptions): Promise<numbe
     if (unfinished) process.stderr.write("policybot: 群发未完成，再次运行即可继续 / broadcast unfinished: run again to resume\n");
     return unfinished ? 1 : 0;
   } finally {
-    db.close();
+    await backend.close();
   }
 }
 
-async function dryRun(env: Env, notice: Notice, registry: SubscriptionRegistry, outbox: SqliteOutbox): Promise<number> {
-  const existing = outbox.get(notice.id);
-  const audience = registry.audience(notice.effectiveAudience, notice.channels);
+async function dryRun(env: Env, notice: Notice, backend: BroadcastBackend): Promise<number> {
+  const existing = await backend.get(notice.id);
+  const audience = await backend.subscriptions.audience(notice.effectiveAudience, notice.channels);
   const out: string[] = [
     `通知 / notice ${notice.id}：${notice.title}`,
     `项目 / program: ${notice.programTitle}（${notice.program}），截止 / deadline ${notice.deadline}${notice.scheduledAt ? `，定时 / scheduled ${notice.scheduledAt}` : ""}`,

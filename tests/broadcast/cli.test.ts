@@ -3,7 +3,7 @@
  * (count and list) and the messages as groups will see them, with the deep
  * link from getMe, and sends nothing or writes no broadcast; `--as` refuses a
  * principal that is not an admin; usage errors exit 2 with one message
- * (missing --notice, an unknown program, redis://).
+ * (missing --notice, an unknown program, an unreachable redis://).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -93,10 +93,11 @@ describe("policybot broadcast", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown program no-such-program/);
     const saved = env;
-    env = { ...env, STORAGE_URL: "redis://127.0.0.1:6379" };
+    // Nothing listens on port 1: an unreachable Redis is a usage error, not a hang.
+    env = { ...env, STORAGE_URL: "redis://127.0.0.1:1" };
     const redis = await cli("--notice", join(ROOT, "templates", "examples", "notice.yaml"), "--dry-run");
     env = saved;
     expect(redis.code).toBe(2);
-    expect(redis.stderr).toMatch(/BullMQ/);
+    expect(redis.stderr).toMatch(/cannot reach Redis/);
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * The SQLite {@link BroadcastBackend}: the classes and the engine as they
+ * are (subscriptions.ts, roles.ts, audit.ts, outbox-sqlite.ts, engine.ts),
+ * wrapped in promises. Nothing changes for SQLite users.
+ */
+import { AuditLog } from "./audit.js";
+import type { BroadcastBackend } from "./backend.js";
+import { openBroadcastDb, sqliteFileOf } from "./db.js";
+import { type EngineDeps, runBroadcast, startBroadcast } from "./engine.js";
+import type { BroadcastSettings } from "./limits.js";
+import { SqliteOutbox } from "./outbox-sqlite.js";
+import { Roles } from "./roles.js";
+import { SubscriptionRegistry } from "./subscriptions.js";
+
+/**
+ * @param url STORAGE_URL (absent, `sqlite:<file>` or `memory:`)
+ * @param senders the sender factory, given where uploads are remembered (undefined: cannot send)
+ * @throws BroadcastStorageError for other schemes
+ */
+export function openSqliteBackend(
+  url: string | undefined,
+  dataDir: string,
+  settings: BroadcastSettings,
+  senders: (setAsset: (noticeId: string, key: string, value: string) => void) => EngineDeps["sender"] | undefined,
+): BroadcastBackend {
+  const db = openBroadcastDb(sqliteFileOf(url, dataDir));
+  const registry = new SubscriptionRegistry(db);
+  const outbox = new SqliteOutbox(db);
+  const audit = new AuditLog(db);
+  const sender = senders((id, key, value) => outbox.setAsset(id, key, value));
+  const deps: EngineDeps = {
+    outbox,
+    registry,
+    audit,
+    settings,
+    sender:
+      sender ??
+      (() => {
+        throw new Error("no sender factory: this backend was opened without one");
+      }),
+  };
+  return {
+    kind: "sqlite",
+    subscriptions: registry,
+    audit,
+    roles: (adminIds) => new Roles(db, adminIds, audit),
+    get: async (id) => outbox.get(id),
+    unfinished: async () => outbox.unfinished(),
+    start: async (notice, actor) => startBroadcast(deps, notice, actor),
+    run: (id, o) => runBroadcast(deps, id, o),
+    rows: async (id) => outbox.rows(id),
+    close: async () => db.close(),
+  };
+}
