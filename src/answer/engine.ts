@@ -327,12 +327,12 @@ export class Engine {
     let best = 0;
     const warned = new Set<string>();
     const queryTerms = terms.filter((t) => t.weight >= 1).map((t) => t.term);
-    // One search over every target's document; each target then keeps and re-weights its own clauses.
-    // `searched`: the same terms were already searched over every document (answerUnscoped); its hits
-    // of these documents are what the scoped search would return (same scores, same order).
-    const docs = new Set(targets.map((t) => t.document.doc.id));
-    const inDocs = (d: LoadedDocument) => docs.has(d.doc.id);
-    const base = searched ? searched.filter((h) => inDocs(h.document)) : this.index.query(terms, (_c, d) => inDocs(d));
+    // One search over the clauses some target keeps (see scopedHits); each target then keeps and
+    // re-weights its own. `searched`: the same terms were already searched over every document
+    // (answerUnscoped); its hits of these clauses are what this search would return (same scores, same order).
+    const scopes = targets.map((t) => ({ document: t.document, keeps: this.keeps(t) }));
+    const wanted = (c: Clause, d: LoadedDocument) => scopes.some((s) => s.document === d && s.keeps(c));
+    const base = searched ? searched.filter((h) => wanted(h.clause, h.document)) : this.index.query(terms, wanted);
     const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, base, u)] as const));
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));
     // Targets found only through a region name (郑州 → two documents) stay only if their clauses match.
@@ -443,8 +443,7 @@ export class Engine {
    * equals weighting inside it.)
    */
   private scopedHits(t: Target, base: Hit[], u: Understanding): Hit[] {
-    const prefixes = t.programs.flatMap((p) => p.scope);
-    const inScope = (c: Clause) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
+    const inScope = this.inScope(t);
     const numbers = (u.zh.match(/\d+/g) ?? []).filter((n) => n.length >= 2);
     // With one program in view, a clause about its own tier beats one about another tier (拔尖 vs 骨干).
     const tier = t.programs.length === 1 ? t.programs[0]?.tier : undefined;
@@ -470,6 +469,18 @@ export class Engine {
       hits.push({ clause: h.clause, document: h.document, score: h.score * weight(h.clause, scoped) });
     }
     return hits.sort((a, b) => b.score - a.score);
+  }
+
+  /** Whether a clause of a target's document is in the scope of the target's programs (all are when they have none). */
+  private inScope(t: Target): (c: Clause) => boolean {
+    const prefixes = t.programs.flatMap((p) => p.scope);
+    return (c) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
+  }
+
+  /** The clauses of its document a target keeps (scopedHits): those in its scope or in no program's scope. */
+  private keeps(t: Target): (c: Clause) => boolean {
+    const inScope = this.inScope(t);
+    return (c) => inScope(c) || !this.programs.isProgramScoped(t.document, c);
   }
 
   /** What a clause is about, for telling tiers apart: its label and the start of its text. */
