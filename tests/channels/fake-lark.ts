@@ -69,6 +69,10 @@ export class FakeLark {
   readonly sent: Sent[] = [];
   /** Uploaded files by file_key. */
   readonly files = new Map<string, { name: string; type: string; data: Buffer }>();
+  /** Groups for `GET /open-apis/im/v1/chats/:chat_id`: name, owner and managers (open_ids). */
+  readonly chats = new Map<string, { name: string; owner_id: string; user_manager_id_list: string[] }>();
+  /** Edits of sent messages (`PUT /open-apis/im/v1/messages/:message_id`), in order. */
+  readonly updates: { messageId: string; msgType: string; content: Record<string, unknown> }[] = [];
   /** The ws:// URL handed out by `/callback/ws/endpoint` (set by the WS test). */
   wsUrl = "";
   private server: Server | null = null;
@@ -164,6 +168,23 @@ export class FakeLark {
     if (failure?.kind === "hang") return new Promise(() => {}); // never answered (the connection is cut on stop)
 
     const authorized = req.headers.authorization === "Bearer t-fake-tenant-token";
+    const chat = /^\/open-apis\/im\/v1\/chats\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "GET" && chat?.[1]) {
+      const c = this.chats.get(decodeURIComponent(chat[1]));
+      if (!c) return answer(400, { code: 232011, msg: "The bot is not in the chat." });
+      return answer(200, { code: 0, msg: "success", data: { ...c, owner_id_type: url.searchParams.get("user_id_type") } });
+    }
+    const edit = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "PUT" && edit?.[1] && json) {
+      const messageId = decodeURIComponent(edit[1]);
+      if (!this.sent.some((x) => x.messageId === messageId)) return answer(400, { code: 230011, msg: "message not found" });
+      this.updates.push({
+        messageId,
+        msgType: String(json.msg_type),
+        content: JSON.parse(String(json.content)) as Record<string, unknown>,
+      });
+      return answer(200, { code: 0, msg: "success", data: { message_id: messageId } });
+    }
     switch (`${req.method} ${url.pathname}`) {
       case "POST /open-apis/auth/v3/tenant_access_token/internal":
         if (json?.app_secret === "wrong-secret") return answer(200, { code: 10014, msg: "app secret invalid" });

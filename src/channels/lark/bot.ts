@@ -25,6 +25,8 @@ import { FORGOTTEN, HELP, NOTHING_TO_FORGET, PRIVATE_ONLY, privacyText, STALE_BU
 import { isInterviewTrigger } from "../../dialog/router.js";
 import type { Reply, ReplyChoice } from "../../dialog/types.js";
 import type { Store } from "../../storage/store.js";
+import type { LarkAdmin } from "./admin.js";
+import { NOTICE_SET } from "./admin.js";
 import { answeredCard, buttonValueOf, type Card, choicesCard } from "./cards.js";
 import { type LarkApi, LarkApiError } from "./client.js";
 import { cardPressOf, type LarkMessage, messageOf } from "./events.js";
@@ -57,6 +59,8 @@ export interface LarkBotOptions {
   sessionTtlSeconds?: number;
   /** Seconds generated documents are kept for /files (DOCUMENT_TTL_HOURS; default 24 hours). */
   documentTtlSeconds?: number;
+  /** Broadcast commands (/subscribe, /notice …); absent: the bot only answers questions. */
+  admin?: LarkAdmin;
 }
 
 /** What a card callback is answered with (`card.action.trigger` response, or a legacy card). */
@@ -142,11 +146,27 @@ export class LarkBot {
     return legacy ? card : { toast: { type: "success", content: `已选择：${chosen.label}` }, card: { type: "raw", data: card } };
   }
 
+  /**
+   * Handle `im.chat.member.bot.deleted_v1` (the bot removed from a group) or
+   * `im.chat.disbanded_v1` (the group dissolved): the group's subscription ends.
+   */
+  async onChatGone(data: unknown, reason: string): Promise<void> {
+    if (this.o.admin?.chatGone(data, reason)) this.o.log.info({ channel: "lark", reason }, "subscription ended");
+  }
+
   private async handleMessage(m: LarkMessage, claim: string): Promise<void> {
     const group = m.chatType !== "p2p";
     const say = (text: string) => this.send(m.chatId, [{ type: "text", text }], claim);
     if (m.text === null) return void (await say(TEXT_ONLY));
     const command = /^\/([a-z]+)(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec(m.text);
+    const admin = this.o.admin;
+    if (admin) {
+      const name = (command?.[1] ?? "").toLowerCase();
+      const replies = command ? await admin.command(m, name === "cancel" ? "" : name, command[2] ?? "") : await admin.text(m, m.text);
+      const cancelled = name === "cancel" ? await admin.text(m, "取消") : null;
+      const out = replies ?? cancelled;
+      if (out) return admin.render(m.chatId, out, (n) => uuidOf(claim, n));
+    }
     if (command) {
       const name = (command[1] ?? "").toLowerCase();
       const rest = (command[2] ?? "").trim();
@@ -179,6 +199,10 @@ export class LarkBot {
   }
 
   private async handlePress(chatId: string, openId: string, value: { i: number; s: string }, claim: string): Promise<void> {
+    if (this.o.admin && value.s.startsWith(NOTICE_SET)) {
+      const replies = await this.o.admin.press({ chatId, openId, chatType: "p2p" }, value.i);
+      return this.o.admin.render(chatId, replies, (n) => uuidOf(claim, n));
+    }
     const { choices } = await this.load(chatId, openId);
     const chosen = choices?.id === value.s ? choices.items[value.i] : undefined;
     if (!chosen) return void (await this.send(chatId, [{ type: "text", text: STALE_BUTTON }], claim));

@@ -95,7 +95,7 @@ export function httpWithTimeout(timeoutMs: number): HttpInstance {
 }
 
 /** Message types the channel sends. */
-export type MsgType = "text" | "interactive" | "file";
+export type MsgType = "text" | "interactive" | "file" | "post";
 
 interface HttpFailure {
   isAxiosError?: boolean;
@@ -168,6 +168,30 @@ export class LarkApi {
     });
     if (!res?.file_key) throw new LarkApiError("POST", path, -1, "no file_key in the answer", 200);
     return res.file_key;
+  }
+
+  /**
+   * Edit a text or post message the bot sent (`PUT /open-apis/im/v1/messages/:message_id`,
+   * https://open.feishu.cn/document/server-docs/im-v1/message/update; Lark allows 20 edits per message).
+   * @throws LarkApiError
+   */
+  async updateMessage(messageId: string, msgType: "text" | "post", content: object): Promise<void> {
+    await this.call("PUT", "/open-apis/im/v1/messages/:message_id", () =>
+      this.sdk.im.v1.message.update({ path: { message_id: messageId }, data: { msg_type: msgType, content: JSON.stringify(content) } }),
+    );
+  }
+
+  /**
+   * A group's name, owner and managers as open_ids (`GET /open-apis/im/v1/chats/:chat_id`,
+   * https://open.feishu.cn/document/server-docs/group/chat/get): who may subscribe it.
+   * @throws LarkApiError (the bot is not in the group …)
+   */
+  async chatInfo(chatId: string): Promise<{ name: string; ownerId: string; managerIds: string[] }> {
+    const res = await this.call("GET", "/open-apis/im/v1/chats/:chat_id", () =>
+      this.sdk.im.v1.chat.get({ path: { chat_id: chatId }, params: { user_id_type: "open_id" } }),
+    );
+    const d = res.data ?? {};
+    return { name: d.name ?? "", ownerId: d.owner_id ?? "", managerIds: d.user_manager_id_list ?? [] };
   }
 
   /**

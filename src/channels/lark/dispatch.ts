@@ -14,7 +14,7 @@ import type { CardAnswer, LarkBot } from "./bot.js";
 
 /** Both dispatchers of one bot. */
 export interface Dispatchers {
-  /** `im.message.receive_v1` and `card.action.trigger`. */
+  /** `im.message.receive_v1`, `card.action.trigger`, `im.chat.member.bot.deleted_v1`, `im.chat.disbanded_v1`. */
   events: EventDispatcher;
   /** Legacy card callbacks. */
   cards: CardActionHandler;
@@ -29,6 +29,9 @@ export function createDispatchers(bot: LarkBot, logger: SdkLogger, encryptKey?: 
     "card.action.trigger": (data: unknown) => Promise<CardAnswer>;
   }>({
     "im.message.receive_v1": (data) => bot.onMessage(data),
+    // The bot removed from a group, or the group dissolved: its broadcast subscription ends.
+    "im.chat.member.bot.deleted_v1": (data) => bot.onChatGone(data, "机器人被移出群 / bot removed"),
+    "im.chat.disbanded_v1": (data) => bot.onChatGone(data, "群已解散 / chat disbanded"),
     "card.action.trigger": (data) => bot.onCardPress(data, false),
   });
   const cards = new CardActionHandler({ logger, loggerLevel: LoggerLevel.info }, (data: unknown) => bot.onCardPress(data, true));

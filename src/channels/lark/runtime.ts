@@ -11,8 +11,11 @@
  * (open.larksuite.com) or a base URL. Both modes run the same dispatcher.
  */
 import { LoggerLevel, WSClient } from "@larksuiteoapi/node-sdk";
+import { larkBotLink } from "../../broadcast/deep-link.js";
 import { ConfigError } from "../../config/env.js";
 import type { ChannelDeps, ChannelRuntime } from "../runtime.js";
+import { LarkAdmin } from "./admin.js";
+import { larkAdminPort } from "./admin-port.js";
 import { LarkBot } from "./bot.js";
 import { LarkApi, larkBaseUrl } from "./client.js";
 import { createDispatchers } from "./dispatch.js";
@@ -28,7 +31,7 @@ const CONNECT_WAIT_MS = 30_000;
  * @throws ConfigError when LARK_APP_ID cannot be used for the long connection
  * @throws LarkApiError when the open platform refuses the app
  */
-export async function larkRuntime({ env, conversation, store, log }: ChannelDeps): Promise<ChannelRuntime> {
+export async function larkRuntime({ env, conversation, store, log, broadcast }: ChannelDeps): Promise<ChannelRuntime> {
   const appId = env.LARK_APP_ID;
   const appSecret = env.LARK_APP_SECRET;
   if (!appId || !appSecret) throw new ConfigError("LARK_APP_ID: LARK_APP_ID 与 LARK_APP_SECRET 须同时设置 / set both");
@@ -49,7 +52,9 @@ export async function larkRuntime({ env, conversation, store, log }: ChannelDeps
     log,
     sessionTtlSeconds: env.SESSION_TTL_DAYS * 86_400,
     documentTtlSeconds: env.DOCUMENT_TTL_HOURS * 3600,
+    admin: broadcast ? new LarkAdmin(broadcast, api, larkBotLink(appId, env.LARK_DOMAIN)) : undefined,
   });
+  broadcast?.addPort(larkAdminPort(api));
   const dispatchers = createDispatchers(bot, logger, env.LARK_ENCRYPT_KEY);
 
   let verificationToken = env.LARK_VERIFICATION_TOKEN;
