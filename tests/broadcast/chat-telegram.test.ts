@@ -9,21 +9,26 @@
  * non-admin is refused until granted; a scheduled notice waits; every action
  * is in the audit log.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Update } from "grammy/types";
 import mammoth from "mammoth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenedChatBroadcast, openChatBroadcast } from "../../src/broadcast/admin/open.js";
+import { Origins } from "../../src/broadcast/admin/origins.js";
 import { AuditLog } from "../../src/broadcast/audit.js";
 import { type Database, openBroadcastDb } from "../../src/broadcast/db.js";
+import { startBroadcast } from "../../src/broadcast/engine.js";
 import { settingsFromEnv } from "../../src/broadcast/limits.js";
 import { telegramMessage } from "../../src/broadcast/message.js";
+import { validateNotice } from "../../src/broadcast/notice.js";
 import { SqliteOutbox } from "../../src/broadcast/outbox-sqlite.js";
 import { SubscriptionRegistry } from "../../src/broadcast/subscriptions.js";
 import { createTelegramBot } from "../../src/channels/telegram/bot.js";
 import { readEnv } from "../../src/config/env.js";
 import { Conversation } from "../../src/core/conversation.js";
 import { MemoryStore } from "../../src/storage/memory.js";
+import { yaml } from "../../src/util/yaml.js";
 import { type Call, FakeTelegram, uploadOf } from "../channels/fake-telegram.js";
 import { ROOT } from "../helpers/paths.js";
 
@@ -35,6 +40,10 @@ let db: Database;
 let opened: OpenedChatBroadcast;
 let bot: ReturnType<typeof createTelegramBot>;
 let nextUpdate = 1;
+let apiRootValue = "";
+const apiRootOf = () => apiRootValue;
+/** The example notice's fields (templates/examples/notice.yaml). */
+const loadSpec = () => yaml().parse(readFileSync(join(ROOT, "templates", "examples", "notice.yaml"), "utf8")) as Record<string, unknown>;
 
 type Chat = { id: number; type: string; title?: string };
 const dm = (id: number): Chat => ({ id, type: "private" });
@@ -100,6 +109,7 @@ function button(chatId: number, label: string): string {
 
 beforeAll(async () => {
   const apiRoot = await fake.start();
+  apiRootValue = apiRoot;
   const conversation = Conversation.load(Conversation.folders(ROOT), "2026-11-22");
   const env = readEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, ADMIN_IDS: `telegram:${ADMIN}`, STORAGE_URL: "memory:" });
   db = openBroadcastDb(":memory:");
@@ -126,6 +136,7 @@ afterAll(async () => {
 const ZZ = group(-100501, "郑州教育群");
 const OTHER = group(-100502, "人才工作群");
 const GONE = group(-100503, "已解散的群");
+const KICKED = group(-100504, "踢出机器人的群");
 
 describe("broadcasts from Telegram chats", () => {
   it("lets a group admin subscribe with topics, refuses others, lists, and ends on kick", async () => {
@@ -148,9 +159,11 @@ describe("broadcasts from Telegram chats", () => {
     expect(await say("/subscribe@policy_test_bot 平顶山", GONE, 504)).toContain("平顶山市");
     expect(await say("/subscriptions", ZZ, 502)).toContain("本群已订阅：地区：郑州市；领域：教育");
 
+    fake.members.set(`${KICKED.id}:505`, "creator");
+    expect(await say("/subscribe 郑州", KICKED, 505)).toContain("已订阅");
     await bot.handleUpdate(kicked(GONE, 504));
     expect(registry.get("telegram", String(GONE.id))?.ended?.reason).toContain("kicked");
-    expect(await say("/subscriptions", dm(ADMIN))).toMatch(/订阅的群（2）[\s\S]*郑州教育群[\s\S]*人才工作群/);
+    expect(await say("/subscriptions", dm(ADMIN))).toMatch(/订阅的群（3）[\s\S]*郑州教育群[\s\S]*人才工作群/);
   });
 
   it("refuses /notice to a non-admin and in groups", async () => {
@@ -170,7 +183,8 @@ describe("broadcasts from Telegram chats", () => {
     const docsBefore = to(ADMIN, "sendDocument").length;
     const preview = await say("市人社局专技处，0371-12345678", admin).then(() => say("跳过", admin));
     expect(preview).toContain("预览");
-    expect(preview).toContain("目前匹配 2 个订阅群");
+    expect(preview).toContain("目前匹配 3 个订阅群");
+    fake.forbidden.add(String(KICKED.id)); // the bot was kicked meanwhile, without an update
 
     // The preview is the group message itself: same text, same buttons.
     const previewCall = to(ADMIN).find((c) => String(c.json?.text).startsWith("<b>关于开展2030年度"));
@@ -200,8 +214,13 @@ describe("broadcasts from Telegram chats", () => {
     expect(progress).toHaveLength(1);
     const edits = fake.of("editMessageText").filter((c) => Number(c.json?.chat_id) === ADMIN);
     expect(edits.length).toBeGreaterThan(0);
-    expect(String(edits.at(-1)?.json?.text)).toContain("已发送 2/2，失败 0（完成）");
-    expect(lastText(ADMIN)).toContain("群发报告");
+    expect(String(edits.at(-1)?.json?.text)).toContain("已发送 2/3，失败 1（完成）");
+    const report = to(ADMIN)
+      .map((c) => String(c.json?.text))
+      .find((t) => t.startsWith("群发报告"));
+    expect(report).toContain("失败 / failures (1)");
+    expect(report).toMatch(/踢出机器人的群：403 Forbidden: bot was kicked/);
+    expect(new SubscriptionRegistry(db).get("telegram", String(KICKED.id))?.ended?.reason).toContain("403");
     const csv = uploadOf(to(ADMIN, "sendDocument").at(-1) as Call);
     expect(csv.fileName).toMatch(/\.csv$/);
     expect(csv.data.toString("utf8")).toContain("郑州教育群");
@@ -227,6 +246,38 @@ describe("broadcasts from Telegram chats", () => {
     expect(await say("/grant 601", u)).toContain("只有管理员（admin）");
     expect(await say("/revoke 600", dm(ADMIN))).toContain("已撤销");
     expect(await say("/notice", u)).toContain("只有管理员");
+  });
+
+  it("runs a scheduled chat notice when due after a restart, reporting to the admin's chat", async () => {
+    const kb = Conversation.load(Conversation.folders(ROOT), "2026-11-22").engine.kb;
+    const at = new Date(Date.now() + 1200).toISOString();
+    const notice = validateNotice({ ...loadSpec(), id: "chat-restart", scheduledAt: at }, kb);
+    const outbox = new SqliteOutbox(db);
+    const audit = new AuditLog(db);
+    const registry = new SubscriptionRegistry(db);
+    const settings = settingsFromEnv({});
+    startBroadcast({ outbox, registry, audit, settings, sender: () => Promise.reject(new Error("not here")) }, notice, `telegram:${ADMIN}`);
+    new Origins(db).add(notice.id, "telegram", String(ADMIN));
+    // A new process: its runner finds the scheduled broadcast, waits for its time, sends, reports.
+    const env = readEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRootOf(), ADMIN_IDS: `telegram:${ADMIN}` });
+    const restarted = openChatBroadcast({ env, kb, store: new MemoryStore(), templatesDir: join(ROOT, "templates"), db, editEveryMs: 0 });
+    if ("unavailable" in restarted) throw new Error(restarted.unavailable);
+    createTelegramBot({
+      token: TOKEN,
+      apiRoot: apiRootOf(),
+      conversation: {} as never,
+      store: new MemoryStore(),
+      botInfo: BOT as never,
+      broadcast: restarted.broadcast,
+    });
+    restarted.runner.start();
+    await restarted.runner.idle();
+    await restarted.close();
+    const sentAt = fake.of("sendMessage").find((c) => String(c.json?.text).includes(notice.title) && Number(c.json?.chat_id) === ZZ.id);
+    expect(sentAt).toBeDefined();
+    expect(outbox.get(notice.id)?.state).toBe("done");
+    expect(outbox.get(notice.id)?.finishedAt ?? 0).toBeGreaterThanOrEqual(Date.parse(at));
+    expect(lastText(ADMIN)).toContain("群发报告");
   });
 
   it("writes every admin action to the audit log, shown by /audit to admins", async () => {

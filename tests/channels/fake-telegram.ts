@@ -35,6 +35,14 @@ export interface Upload {
   fields: Record<string, string>;
 }
 
+/** An error answer of the Bot API. */
+class ApiFailure {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+  ) {}
+}
+
 export class FakeTelegram {
   readonly calls: Call[] = [];
   private server: Server | null = null;
@@ -42,6 +50,8 @@ export class FakeTelegram {
   private readonly queue: Update[] = [];
   private readonly events = new EventEmitter();
   private readonly held = new Map<string, Promise<void>>();
+  /** Chats whose sendMessage/sendDocument answer 403 (the bot was kicked), by chat id. */
+  readonly forbidden = new Set<string>();
   /** getChatMember statuses by `chatId:userId` (default `member`). */
   readonly members = new Map<string, string>();
   /** When set, getUpdates answers 409 Conflict, as Telegram does while another process polls with the token. */
@@ -63,7 +73,10 @@ export class FakeTelegram {
         return;
       }
       void this.handle(req).then((result) => {
-        res.end(JSON.stringify({ ok: true, result }));
+        if (result instanceof ApiFailure) {
+          res.statusCode = result.code;
+          res.end(JSON.stringify({ ok: false, error_code: result.code, description: result.description }));
+        } else res.end(JSON.stringify({ ok: true, result }));
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -166,6 +179,8 @@ export class FakeTelegram {
     await this.held.get(method);
     const chatId = json?.chat_id ?? (method === "sendDocument" ? uploadOf(call).fields.chat_id : undefined);
     const chat = { id: Number(chatId ?? 1), type: "private" };
+    if ((method === "sendMessage" || method === "sendDocument") && this.forbidden.has(String(chatId)))
+      return new ApiFailure(403, "Forbidden: bot was kicked from the group chat");
     switch (method) {
       case "getMe":
         return { id: 42, is_bot: true, first_name: "政策助手", username: "policy_test_bot" };
