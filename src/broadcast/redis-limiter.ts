@@ -62,19 +62,31 @@ export class SharedRateLimiter {
    * @returns 0 when the send is recorded and may go now, else the milliseconds to wait before asking again
    */
   async tryAcquire(chat: string): Promise<number> {
-    if (this.rules.length === 0) return 0;
+    const r = await this.take(chat);
+    return r.ok ? 0 : r.waitMs;
+  }
+
+  /**
+   * {@link tryAcquire} with the instant: `at` is the Redis clock (ms since the epoch, sub-ms) the send was logged at.
+   * Without rules, `at` is this process's clock.
+   */
+  async take(chat: string): Promise<{ ok: true; at: number } | { ok: false; waitMs: number }> {
+    if (this.rules.length === 0) return { ok: true, at: Date.now() };
     const keys = this.rules.map((r, i) => this.keys.limit(this.channel, i, r.scope === "chat" ? chat : undefined));
     const args = this.rules.flatMap((r) => [r.max, Math.ceil(r.windowMs * (1 + this.margin))]);
     const [ok, value] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, ...args, randomUUID())) as [number, number | string];
-    return ok === 1 ? 0 : Math.max(1, Number(value));
+    return ok === 1 ? { ok: true, at: Number(value) } : { ok: false, waitMs: Math.max(1, Number(value)) };
   }
 
-  /** Wait (sleeping in this process) until a send to `chat` is allowed, and record it. */
-  async acquire(chat: string): Promise<void> {
+  /**
+   * Wait (sleeping in this process) until a send to `chat` is allowed, and record it.
+   * @returns the Redis time it was logged at (ms)
+   */
+  async acquire(chat: string): Promise<number> {
     for (;;) {
-      const wait = await this.tryAcquire(chat);
-      if (wait === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      const r = await this.take(chat);
+      if (r.ok) return r.at;
+      await new Promise((resolve) => setTimeout(resolve, r.waitMs));
     }
   }
 }
