@@ -140,7 +140,8 @@ export function draftNotice(state: NoticeState, kb: KnowledgeBase, scheduledAt?:
   );
 }
 
-const CONFIRM: ReplyChoice[] = [
+/** The confirmation's buttons under the preview. */
+export const CONFIRM: ReplyChoice[] = [
   { label: "立即发送", value: "立即发送" },
   { label: "定时发送", value: "定时发送" },
   { label: "修改", value: "修改" },

@@ -17,10 +17,11 @@ import type { AuditLog } from "../audit.js";
 import { type EngineDeps, startBroadcast } from "../engine.js";
 import type { Channel, Notice } from "../notice.js";
 import { noticeFileName, renderNoticeDocx } from "../notice-docx.js";
-import { AdminIdError, parseAdminIds, type Role, type Roles } from "../roles.js";
+import type { Roles } from "../roles.js";
 import { chatKey, type SubscriptionRegistry } from "../subscriptions.js";
-import { type NoticeReply, type NoticeState, parseNoticeState, startNotice, stepNotice } from "./notice-flow.js";
+import { CONFIRM, type NoticeReply, type NoticeState, parseNoticeState, startNotice, stepNotice } from "./notice-flow.js";
 import type { AdminPort } from "./port.js";
+import { roleCommand } from "./role-commands.js";
 import type { ChatRunner } from "./runner.js";
 import { parseTopics, topicsText } from "./topic-parse.js";
 
@@ -65,7 +66,9 @@ export const ADMIN_COMMANDS = ["subscribe", "unsubscribe", "subscriptions", "not
 
 const say = (text: string): AdminReply[] => [{ type: "text", text }];
 const NOT_GROUP_ADMIN = "只有群主或群管理员可以订阅或退订本群的通知。";
-const NOT_ADMIN = "只有管理员（ADMIN_IDS 或角色表中的成员）可以使用这个命令。";
+
+import { NOT_ADMIN } from "./role-commands.js";
+
 const PRIVATE_ONLY = "请私聊我使用这个命令。";
 const GROUP_ONLY = "请在要订阅的群里发送这个命令。";
 
@@ -119,7 +122,7 @@ export class ChatBroadcast {
       case "revoke":
       case "audit":
         if (chat.group) return say(PRIVATE_ONLY);
-        return this.manage(name, by, args.trim());
+        return say(roleCommand(this.o.roles, this.audit, name, by, args.trim()));
       default:
         return null;
     }
@@ -164,41 +167,6 @@ export class ChatBroadcast {
     );
   }
 
-  private manage(name: "admins" | "grant" | "revoke" | "audit", by: string, args: string): AdminReply[] {
-    const roles = this.o.roles;
-    if (!roles.can(by, "broadcast")) return say(NOT_ADMIN);
-    if (name === "admins") {
-      const lines = roles.list().map((r) => `· ${r.principal} ${r.role}${r.root ? "（ADMIN_IDS）" : `（${r.grantedBy} 授予）`}`);
-      return say([`管理员与群发员（${lines.length}）：`, ...lines, "授予：/grant <id> [admin|broadcaster]；撤销：/revoke <id>"].join("\n"));
-    }
-    if (name === "audit") {
-      const entries = this.audit.list().slice(-20);
-      if (entries.length === 0) return say("审计日志为空。");
-      const line = (e: (typeof entries)[number]) =>
-        `${new Date(e.at).toISOString().replace("T", " ").slice(0, 19)} ${e.actor} ${e.action} ${e.target} ×${e.count}`;
-      return say([`最近 ${entries.length} 条审计记录：`, ...entries.map(line)].join("\n"));
-    }
-    if (!roles.can(by, "manage-roles")) return say("只有管理员（admin）可以授予或撤销角色。");
-    const [id, roleWord] = args.split(/\s+/).filter(Boolean);
-    if (!id)
-      return say(name === "grant" ? "用法：/grant <id> [admin|broadcaster]（id 如 telegram:123 或 lark:ou_…）" : "用法：/revoke <id>");
-    let principal: string;
-    try {
-      [principal] = parseAdminIds([id]) as [string];
-    } catch (e) {
-      if (e instanceof AdminIdError) return say(`无法识别的 id：${id}（telegram:<数字 id> 或 lark:<open_id>）`);
-      throw e;
-    }
-    if (name === "grant") {
-      const role: Role = roleWord === "admin" ? "admin" : "broadcaster";
-      if (roleWord && roleWord !== "admin" && roleWord !== "broadcaster") return say("角色只能是 admin 或 broadcaster。");
-      roles.grant(by, principal, role);
-      return say(`已授予 ${principal} 角色 ${role}${role === "admin" ? "（可群发、管理角色）" : "（可群发）"}。`);
-    }
-    if (roles.list().some((r) => r.root && r.principal === principal)) return say(`${principal} 在 ADMIN_IDS 中，请修改配置撤销。`);
-    return say(roles.revoke(by, principal) ? `已撤销 ${principal} 的角色。` : `${principal} 没有可撤销的角色。`);
-  }
-
   /** The bot was removed from a group, or the group is gone: its subscription ends (audited). @returns whether one ended */
   chatGone(channel: Channel, chatId: string, reason: string): boolean {
     if (!this.registry.end(channel, chatId, reason)) return false;
@@ -240,12 +208,14 @@ export class ChatBroadcast {
       return this.render(step.replies);
     }
     const refused = this.unconfigured(step.action.notice);
+    // Back at the confirmation (its buttons work again), to change the audience or cancel.
+    const confirming: NoticeState = { ...state, step: "confirm", offered: CONFIRM.map((c) => c.value) };
     if (refused) {
-      await this.save(chat, { ...state, step: "confirm" });
+      await this.save(chat, confirming);
       return say(refused);
     }
     if (this.audienceOf(step.action.notice).length === 0) {
-      await this.save(chat, { ...state, step: "confirm" });
+      await this.save(chat, confirming);
       return say("没有匹配的订阅群，未发送。可发送“修改”调整受众，或“取消”。");
     }
     await this.save(chat, null);
