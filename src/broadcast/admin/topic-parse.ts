@@ -68,8 +68,14 @@ export function parseTopics(text: string, kb: KnowledgeBase): ParsedTopics {
  */
 export function topicsText(t: Topics, kb: KnowledgeBase): string {
   const title = (id: string) => kb.programs.find((p) => p.program.id === id)?.program.title ?? id;
-  // Of a region's names, the longest (郑州市, 天津市武清区) stands for all.
-  const regions = t.regions.filter((r) => !t.regions.some((o) => o !== r && o.includes(r)));
+  // Of a region's names (a document's region.names), the longest (郑州市, 天津市武清区) stands for all.
+  const regions: string[] = [];
+  for (const names of new Set(kb.documents.map((d) => d.doc.region.names.join("|")))) {
+    const group = names.split("|");
+    if (group.some((n) => t.regions.includes(n))) regions.push(group.reduce((a, b) => (b.length > a.length ? b : a)));
+  }
+  const known = new Set(kb.documents.flatMap((d) => d.doc.region.names));
+  regions.push(...t.regions.filter((r) => !known.has(r)));
   const parts = [
     t.programs.length > 0 ? `项目：${t.programs.map(title).join("、")}` : "",
     regions.length > 0 ? `地区：${regions.join("、")}` : "",
