@@ -115,6 +115,12 @@ describe("broadcasts from Lark chats", () => {
 
     expect((await post("/lark/events", signed(chatEvent("im.chat.member.bot.deleted_v1", G2)))).status).toBe(200);
     expect(registry().get("lark", G2)?.ended?.reason).toContain("bot removed");
+    // A dissolved group ends too (a third group, subscribed by its owner).
+    fake.chats.set("oc_group_disbanded", { name: "临时群", owner_id: "ou_owner3", user_manager_id_list: [] });
+    await inG("oc_group_disbanded", "ou_owner3", "/subscribe 玉溪");
+    expect(registry().get("lark", "oc_group_disbanded")?.ended).toBeUndefined();
+    expect((await post("/lark/events", signed(chatEvent("im.chat.disbanded_v1", "oc_group_disbanded")))).status).toBe(200);
+    expect(registry().get("lark", "oc_group_disbanded")?.ended?.reason).toContain("disbanded");
     const audit = new AuditLog(openBroadcastDb(storage)).list().map((e) => `${e.actor} ${e.action} ${e.target}`);
     expect(audit).toEqual(expect.arrayContaining([`lark:ou_manager1 subscription.add lark:${G1}`, `system subscription.end lark:${G2}`]));
   });
