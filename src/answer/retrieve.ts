@@ -54,8 +54,8 @@ export class ClauseIndex {
   private readonly clauses: { clause: Clause; document: LoadedDocument }[] = [];
   private readonly bigramOptions: Options<IndexedClause>;
   private readonly known = new Map<string, boolean>();
-  /** Per index: whether a query term matches any clause (see {@link ClauseIndex.matches}). */
-  private readonly matching = new WeakMap<MiniSearch<IndexedClause>, Map<string, boolean>>();
+  /** Per index: the clauses a query term matches (see {@link ClauseIndex.matching}). */
+  private readonly matched = new WeakMap<MiniSearch<IndexedClause>, Map<string, number[]>>();
   private vocab: Set<string> | null = null;
   private spell: SpellIndex | null = null;
   private allText: string | null = null;
@@ -154,24 +154,24 @@ export class ClauseIndex {
   }
 
   /**
-   * Whether a query term matches some clause of an index. A term that matches none adds
-   * nothing to an OR query (no score, no matched term, no change to the order of the others)
-   * but still costs MiniSearch a walk of its radix tree and its per-term set-up: such terms are
-   * left out of queries. Remembered per term (the vocabulary of questions is small).
+   * The clauses (ids) a query term matches in an index. A term that matches none of the clauses
+   * a query accepts adds nothing to an OR query (no score, no matched term, no change to the order
+   * of the others) but still costs MiniSearch a walk of its radix tree and its per-term set-up:
+   * such terms are left out of queries. Remembered per term (the vocabulary of questions is small).
    */
-  private matches(index: MiniSearch<IndexedClause>, term: string): boolean {
-    let known = this.matching.get(index);
+  private matching(index: MiniSearch<IndexedClause>, term: string): number[] {
+    let known = this.matched.get(index);
     if (!known) {
       known = new Map();
-      this.matching.set(index, known);
+      this.matched.set(index, known);
     }
-    let found = known.get(term);
-    if (found === undefined) {
-      found = index.search(term, { tokenize: (s) => [s] }).length > 0;
+    let ids = known.get(term);
+    if (ids === undefined) {
+      ids = index.search(term, { tokenize: (s) => [s] }).map((r) => r.id as number);
       if (known.size > 20_000) known.clear();
-      known.set(term, found);
+      known.set(term, ids);
     }
-    return found;
+    return ids;
   }
 
   /**
@@ -195,31 +195,34 @@ export class ClauseIndex {
     // clause's boost stays 1, or its own boost) for a fraction of the work. The boost is called once
     // per (clause, term): remember each clause's verdict.
     const verdicts: (number | undefined)[] = [];
+    const verdict = (id: number) => {
+      let b = verdicts[id];
+      if (b === undefined) {
+        const c = this.clauses[id];
+        b = c === undefined || (accept && !accept(c.clause, c.document)) ? 0 : boost ? boost(c.clause, c.document) : 1;
+        verdicts[id] = b;
+      }
+      return b;
+    };
     const options = {
       boostTerm: (term: string) => weight.get(term) ?? 1,
-      boostDocument:
-        accept || boost
-          ? (id: unknown) => {
-              let b = verdicts[id as number];
-              if (b === undefined) {
-                const c = this.clauses[id as number];
-                b = c === undefined || (accept && !accept(c.clause, c.document)) ? 0 : boost ? boost(c.clause, c.document) : 1;
-                verdicts[id as number] = b;
-              }
-              return b;
-            }
-          : undefined,
+      boostDocument: accept || boost ? (id: unknown) => verdict(id as number) : undefined,
+    };
+    // A term stays when it matches a clause the query accepts.
+    const live = (index: MiniSearch<IndexedClause>, term: string) => {
+      const ids = this.matching(index, term);
+      return accept || boost ? ids.some((id) => verdict(id) !== 0) : ids.length > 0;
     };
     // One query string whose tokens are the terms (they arrive segmented: no jieba again). MiniSearch
     // combines its terms with OR exactly as it combines a query tree of one-term strings, without
     // setting up a sub-query (options, tokenizing, combining) per term.
     const search = (index: MiniSearch<IndexedClause>, list: string[]) => index.search(list.join(" "), { ...options, tokenize: () => list });
     const scores = new Map<number, number>();
-    const words = [...weight.keys()].filter((k) => !bigrams.has(k) && this.matches(this.words, k));
+    const words = [...weight.keys()].filter((k) => !bigrams.has(k) && live(this.words, k));
     if (words.length > 0) {
       for (const r of search(this.words, words)) scores.set(r.id as number, r.score);
     }
-    const grams = bigrams.size > 0 ? [...bigrams].filter((k) => this.matches(this.bigramIndex(), k)) : [];
+    const grams = bigrams.size > 0 ? [...bigrams].filter((k) => live(this.bigramIndex(), k)) : [];
     if (grams.length > 0) {
       for (const r of search(this.bigramIndex(), grams)) {
         scores.set(r.id as number, (scores.get(r.id as number) ?? 0) + BIGRAM_WEIGHT * r.score);

@@ -56,19 +56,22 @@ export interface NluResources {
 }
 
 const PUNCT = /^[\p{P}\p{S}\s\d]+$/u;
+const isCjk = (code: number) => code >= 0x4e00 && code <= 0x9fff;
 const AMOUNT =
   /多少钱|多少元|多少万|金额|数额|(?:补贴|津贴|补助|资助|经费|奖励|奖金|资金|工资|租金|费)[^，。？?]{0,6}多少|(?:租金|房租|价格|工资|薪酬)(?:是|为|有)?多少|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
 const CROSS =
   /哪些领域|哪几个领域|哪个领域|各领域|各个领域|分别|都可以|都能|都是|都有|一样|相比|区别|不同点|哪些项目|哪几个项目|which domains|compare|both/;
 const FOLLOW_UP = /^(那|那么|那个|还有|另外|再问|呢|and |what about)/;
 
-const glossaryCache = new WeakMap<Record<string, string>, { re: RegExp; zh: string }[]>();
+const glossaryCache = new WeakMap<Record<string, string>, { phrase: string; re: RegExp; zh: string }[]>();
 
 /** What understanding derives from a lexicon: sets, entries and compiled patterns (once per lexicon). */
 interface LexiconTables {
   stop: Set<string>;
   generic: Set<string>;
   synonyms: [string, string[]][];
+  /** The synonym words, by first character. */
+  synonymWords: FirstCharIndex;
   /** Every word that synonyms add to a query. */
   expansions: Set<string>;
   /** Eligibility aspects with a test of each of their words (English words as whole words). */
@@ -83,6 +86,7 @@ function tables(lexicon: Lexicon): LexiconTables {
       stop: new Set(lexicon.stopwords),
       generic: new Set(lexicon.generic),
       synonyms: Object.entries(lexicon.synonyms),
+      synonymWords: new FirstCharIndex(Object.keys(lexicon.synonyms)),
       expansions: new Set(Object.values(lexicon.synonyms).flat()),
       aspects: Object.values(lexicon.criteriaAspects).map((aspect) => ({
         aspect,
@@ -117,12 +121,14 @@ function translateEnglish(text: string, english: Record<string, string>): string
     rules = Object.keys(english)
       .sort((a, b) => b.length - a.length)
       .map((p) => ({
+        phrase: p,
         re: new RegExp(`(?<![a-z])${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:s|es)?(?![a-z])`, "g"),
         zh: english[p] ?? "",
       }));
     glossaryCache.set(english, rules);
   }
-  for (const { re, zh } of rules) out = out.replace(re, ` ${zh} `);
+  // A phrase not in the text (as the earlier rules left it) cannot match: skip its pattern.
+  for (const { phrase, re, zh } of rules) if (out.includes(phrase)) out = out.replace(re, ` ${zh} `);
   // Rejoin Chinese terms so aliases match: "郑州 社会事业 人才" → "郑州社会事业人才".
   return out
     .replace(/\s+/g, " ")
@@ -152,20 +158,30 @@ function keywordIndex(intents: Intent[]): KeywordIndex {
  * weighted up to 1.5× towards the end of the sentence (Chinese puts the asked
  * thing last: 研修期间可以请假吗 asks about leave, not the period).
  */
-function scoreIntents(text: string, zh: string, intents: Intent[]): { intent: Intent; score: number }[] {
+function scoreIntents(
+  text: string,
+  zh: string,
+  intents: Intent[],
+): { ranked: { intent: Intent; score: number }[]; found: Map<Intent, string[]> } {
   const ranked: { intent: Intent; score: number }[] = [];
+  const found = new Map<Intent, string[]>();
   const english = /[a-z]{3,}/.test(text);
   // Only keywords starting with a character of the question can be in it; visiting them in catalog
   // order adds each intent's evidence in the same order as a walk over all its keywords.
   const index = keywordIndex(intents);
-  const found = new Array<number>(intents.length).fill(0);
+  const evidence = new Array<number>(intents.length).fill(0);
   for (const at of index.words.candidates(zh)) {
     const { intent: i, keyword: k } = index.keywords[at] as { intent: number; keyword: string };
     const last = zh.lastIndexOf(k);
-    if (last >= 0) found[i] = (found[i] as number) + k.length * (1 + (0.5 * (last + k.length)) / (zh.length + 1));
+    if (last < 0) continue;
+    evidence[i] = (evidence[i] as number) + k.length * (1 + (0.5 * (last + k.length)) / (zh.length + 1));
+    const intent = intents[i] as Intent;
+    const words = found.get(intent);
+    if (words) words.push(k);
+    else found.set(intent, [k]);
   }
   for (const [i, intent] of intents.entries()) {
-    let score = found[i] as number;
+    let score = evidence[i] as number;
     if (english) {
       for (const k of englishPatterns(intent)) if (k.re.test(text)) score += 2 * k.words;
     }
@@ -179,7 +195,7 @@ function scoreIntents(text: string, zh: string, intents: Intent[]): { intent: In
     ranked.splice(ranked.indexOf(specific), 1);
     ranked.unshift(specific);
   }
-  return ranked;
+  return { ranked, found };
 }
 
 /** Two different names for documents (平顶山和郑州); one name shared by two documents (郑州) is one place. */
@@ -202,8 +218,13 @@ export function understand(raw: string, r: NluResources): Understanding {
  */
 export function understandNormalized(text: string, r: NluResources): Understanding {
   const lex = tables(r.lexicon);
-  const letters = (text.match(/[a-z]/g) ?? []).length;
-  const cjk = (text.match(/[\u4e00-\u9fff]/g) ?? []).length;
+  let letters = 0;
+  let cjk = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) letters++;
+    else if (c >= 0x4e00 && c <= 0x9fff) cjk++;
+  }
   const lang = letters > cjk * 2 ? "en" : "zh";
   const zh = lang === "en" ? translateEnglish(text, r.lexicon.english) : text;
   const mentions = r.mentions.find(zh);
@@ -211,11 +232,15 @@ export function understandNormalized(text: string, r: NluResources): Understandi
   const tokens: string[] = [];
   for (const t of r.segmenter.cutForSearch(zh)) {
     const w = t.trim();
-    if (!w || PUNCT.test(w) || stop.has(w)) continue;
+    // A word starting with a Chinese character is not punctuation (skips the Unicode-class pattern).
+    if (!w || (!isCjk(w.charCodeAt(0)) && PUNCT.test(w)) || stop.has(w)) continue;
     if (lang === "en" && /^[a-z]+$/.test(w)) continue;
     tokens.push(w);
   }
-  for (const [word, expansions] of lex.synonyms) if (zh.includes(word)) tokens.push(...expansions);
+  for (const at of lex.synonymWords.candidates(zh)) {
+    const [word, expansions] = lex.synonyms[at] as [string, string[]];
+    if (zh.includes(word)) tokens.push(...expansions);
+  }
   // Place names matter only when the question names no document of the KB (then 杭州 means "not ours");
   // a program named by a phrase alone (高层次人才) does not name a place.
   const namesDocument = mentions.some((m) => m.kind === "document");
@@ -225,10 +250,10 @@ export function understandNormalized(text: string, r: NluResources): Understandi
         .tag(zh)
         .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
         .map((t) => t.word);
-  const intents = scoreIntents(text, zh, r.intents);
+  const { ranked: intents, found } = scoreIntents(text, zh, r.intents);
   const generic = lex.generic;
   const named = mentions.map((m) => m.surface);
-  const keywords = intents.flatMap((i) => i.intent.keywords.filter((k) => zh.includes(k)));
+  const keywords = intents.flatMap((i) => found.get(i.intent) ?? []);
   // A segmentation artefact made of function words only (入选后能拿 → 后能) says nothing specific.
   const functionWords = (t: string) => t.length <= 3 && [...t].every((ch) => generic.has(ch) || stop.has(ch));
   const specific = tokens.filter(
@@ -239,6 +264,7 @@ export function understandNormalized(text: string, r: NluResources): Understandi
       !named.some((n) => n.includes(t)) &&
       !/^\d+$/.test(t),
   );
+  const tokenSet = new Set(tokens);
   const bigrams: string[] = [];
   for (const run of zh.match(/[\u4e00-\u9fff]+/g) ?? []) for (let i = 0; i + 2 <= run.length; i++) bigrams.push(run.slice(i, i + 2));
   const aspects = lex.aspects.filter((a) => a.tests.some((test) => test(text, zh))).map((a) => a.aspect);
@@ -247,7 +273,7 @@ export function understandNormalized(text: string, r: NluResources): Understandi
   const statesFacts = slots.age !== undefined || slots.years !== undefined || slots.teachingYears !== undefined || /我|本人|俺|咱/.test(zh);
   return {
     aspects: statesFacts ? [] : aspects,
-    bigrams: [...new Set(bigrams)].filter((b) => !tokens.includes(b)),
+    bigrams: [...new Set(bigrams)].filter((b) => !tokenSet.has(b)),
     specific: [...new Set(specific.filter((t) => !lex.expansions.has(t) || zh.includes(t)))],
     text,
     zh,
