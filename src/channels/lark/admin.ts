@@ -31,7 +31,6 @@ const ChatEvent = z.object({ chat_id: z.string(), event_id: z.string().optional(
 export class LarkAdmin {
   /**
    * @param botLink the AppLink of the bot chat (notice previews link it, as the groups' messages do)
-   * @param send sends one message (the bot's own sender, with its uuids)
    */
   constructor(
     private readonly broadcast: ChatBroadcast,
