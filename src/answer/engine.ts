@@ -331,7 +331,10 @@ export class Engine {
     // re-weights its own. `searched`: the same terms were already searched over every document
     // (answerUnscoped); its hits of these clauses are what this search would return (same scores, same order).
     const scopes = targets.map((t) => ({ document: t.document, keeps: this.keeps(t) }));
-    const wanted = (c: Clause, d: LoadedDocument) => scopes.some((s) => s.document === d && s.keeps(c));
+    const wanted = (c: Clause, d: LoadedDocument) => {
+      for (const s of scopes) if (s.document === d && s.keeps(c)) return true;
+      return false;
+    };
     const base = searched ? searched.filter((h) => wanted(h.clause, h.document)) : this.index.query(terms, wanted);
     const hitsOf = new Map(targets.map((t) => [t, this.scopedHits(t, base, u)] as const));
     const topScore = Math.max(0, ...[...hitsOf.values()].map((h) => h[0]?.score ?? 0));

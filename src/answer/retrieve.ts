@@ -217,21 +217,23 @@ export class ClauseIndex {
     // combines its terms with OR exactly as it combines a query tree of one-term strings, without
     // setting up a sub-query (options, tokenizing, combining) per term.
     const search = (index: MiniSearch<IndexedClause>, list: string[]) => index.search(list.join(" "), { ...options, tokenize: () => list });
-    const scores = new Map<number, number>();
     const words = [...weight.keys()].filter((k) => !bigrams.has(k) && live(this.words, k));
-    if (words.length > 0) {
-      for (const r of search(this.words, words)) scores.set(r.id as number, r.score);
-    }
+    const found = words.length > 0 ? search(this.words, words) : [];
     const grams = bigrams.size > 0 ? [...bigrams].filter((k) => live(this.bigramIndex(), k)) : [];
-    if (grams.length > 0) {
+    const hits: Hit[] = [];
+    const hit = (id: number, score: number) => {
+      const c = this.clauses[id];
+      if (c) hits.push({ clause: c.clause, document: c.document, score });
+    };
+    if (grams.length === 0) {
+      for (const r of found) hit(r.id as number, r.score);
+    } else {
+      const scores = new Map<number, number>();
+      for (const r of found) scores.set(r.id as number, r.score);
       for (const r of search(this.bigramIndex(), grams)) {
         scores.set(r.id as number, (scores.get(r.id as number) ?? 0) + BIGRAM_WEIGHT * r.score);
       }
-    }
-    const hits: Hit[] = [];
-    for (const [id, score] of scores) {
-      const c = this.clauses[id];
-      if (c) hits.push({ clause: c.clause, document: c.document, score });
+      for (const [id, score] of scores) hit(id, score);
     }
     return hits.sort((a, b) => b.score - a.score);
   }
