@@ -384,7 +384,7 @@ export class Engine {
         for (const c of structured.clauses) cited.push({ document: t.document, clauseId: c });
       }
       const preferred = new Set(structured.clauses);
-      const hits = [...(hitsOf.get(t) ?? [])]
+      const hits = (hitsOf.get(t) ?? [])
         .map((h) => (preferred.has(h.clause.id) ? { ...h, score: h.score * 2 } : h))
         .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;

@@ -194,13 +194,14 @@ export class ClauseIndex {
     // whose document boost is 0 before scoring it: rejecting there gives the same hits (an accepted
     // clause's boost stays 1, or its own boost) for a fraction of the work. The boost is called once
     // per (clause, term): remember each clause's verdict.
-    const verdicts: (number | undefined)[] = [];
+    // NaN: not worked out yet.
+    const verdicts = accept || boost ? new Float64Array(this.clauses.length).fill(Number.NaN) : null;
     const verdict = (id: number) => {
-      let b = verdicts[id];
-      if (b === undefined) {
+      let b = verdicts?.[id] ?? Number.NaN;
+      if (Number.isNaN(b)) {
         const c = this.clauses[id];
         b = c === undefined || (accept && !accept(c.clause, c.document)) ? 0 : boost ? boost(c.clause, c.document) : 1;
-        verdicts[id] = b;
+        if (verdicts && id >= 0 && id < verdicts.length) verdicts[id] = b;
       }
       return b;
     };
