@@ -42,7 +42,11 @@ const update = (id: number, text: string) => ({
 
 describe("policybot serve (Telegram webhook)", () => {
   it("registers the command menu and answers /healthz", async () => {
-    expect(fake.of("setMyCommands")).toHaveLength(1);
+    const menus = fake.of("setMyCommands");
+    expect(menus).toHaveLength(2);
+    expect(menus[0]?.json?.commands).toContainEqual(expect.objectContaining({ command: "check" }));
+    expect(menus[1]?.json).toMatchObject({ scope: { type: "all_group_chats" } });
+    expect(menus[1]?.json?.commands).toContainEqual(expect.objectContaining({ command: "subscribe" }));
     const r = await fetch(`${base}/healthz`);
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ ok: true, channels: ["telegram"] });

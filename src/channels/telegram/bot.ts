@@ -63,7 +63,7 @@ export interface TelegramOptions {
   broadcast?: ChatBroadcast;
 }
 
-/** The command menu (setMyCommands). */
+/** The command menu of private chats (setMyCommands, default scope). */
 export const COMMANDS = [
   { command: "start", description: "开始 / start" },
   { command: "help", description: "使用说明 / help" },
@@ -74,6 +74,15 @@ export const COMMANDS = [
   { command: "cancel", description: "取消当前操作 / cancel" },
   { command: "privacy", description: "隐私说明 / privacy" },
   { command: "forget", description: "删除我的数据 / delete my data" },
+];
+
+/** The command menu of groups (setMyCommands, scope all_group_chats): questions and subscriptions to notices. */
+export const GROUP_COMMANDS = [
+  { command: "ask", description: "提问 / ask a question" },
+  { command: "subscribe", description: "订阅通知（群管理员）/ subscribe to notices" },
+  { command: "unsubscribe", description: "取消订阅（群管理员）/ unsubscribe" },
+  { command: "subscriptions", description: "本群订阅 / this group's subscription" },
+  { command: "help", description: "使用说明 / help" },
 ];
 
 /** `&`, `<`, `>` escaped for Telegram's HTML parse mode. */

@@ -9,7 +9,7 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { GrammyError, webhookCallback } from "grammy";
 import type { ChannelDeps, ChannelRuntime } from "../runtime.js";
-import { COMMANDS, createTelegramBot } from "./bot.js";
+import { COMMANDS, createTelegramBot, GROUP_COMMANDS } from "./bot.js";
 import { Pending } from "./pending.js";
 
 /** The update types the bot handles (getUpdates `allowed_updates`). */
@@ -55,6 +55,7 @@ export async function telegramRuntime({ env, conversation, store, log, fail, bro
   });
   await bot.init();
   await bot.api.setMyCommands(COMMANDS);
+  await bot.api.setMyCommands(GROUP_COMMANDS, { scope: { type: "all_group_chats" } });
   const routes: ChannelRuntime["routes"] = webhook
     ? { "POST /telegram": webhookCallback(bot, "http", { secretToken: env.TELEGRAM_WEBHOOK_SECRET }) }
     : {};
