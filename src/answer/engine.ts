@@ -313,6 +313,10 @@ export class Engine {
     return content.every((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()).length === 0);
   }
 
+  /**
+   * The answer from the targets' structured values and best clauses.
+   * @param searched hits of the same `terms` over every document, when already searched (answerUnscoped)
+   */
   private compose(
     u: Understanding,
     intent: Intent | null,

@@ -193,8 +193,7 @@ export class ClauseIndex {
     // MiniSearch applies `filter` only after scoring every matching clause, but it skips a clause
     // whose document boost is 0 before scoring it: rejecting there gives the same hits (an accepted
     // clause's boost stays 1, or its own boost) for a fraction of the work. The boost is called once
-    // per (clause, term): remember each clause's verdict.
-    // NaN: not worked out yet.
+    // per (clause, term): remember each clause's verdict (NaN: not worked out yet).
     const verdicts = accept || boost ? new Float64Array(this.clauses.length).fill(Number.NaN) : null;
     const verdict = (id: number) => {
       let b = verdicts?.[id] ?? Number.NaN;
