@@ -36,16 +36,24 @@ export function larkUuid(noticeId: string, chatId: string, part: number): string
 
 /**
  * Classify an open-api failure: HTTP 429 / 99991400 / 230020 → retry (rate
- * limit); 230002/230045 → permanent, ending the subscription; 5xx or no answer
- * → retry with backoff (never uncertain: the uuid makes a resend safe); other
- * codes → permanent.
+ * limit) after Lark's `x-ogw-ratelimit-reset` when the answer carried it, else
+ * after `rateLimitMs`; 230002/230045 → permanent, ending the subscription; 5xx
+ * or no answer → retry with backoff (never uncertain: the uuid makes a resend
+ * safe); other codes → permanent.
+ * @param rateLimitMs the wait of a rate limit without a reset header
  */
 export function classifyLarkError(e: unknown, backoffMs: number, rateLimitMs: number): SendFailure {
   if (!(e instanceof LarkApiError))
     return { kind: "retry", afterMs: backoffMs, reason: String((e as Error)?.message ?? e), rateLimited: false, uncertain: false };
   const reason = `${e.code} ${e.msg} (HTTP ${e.httpStatus})`;
   if (e.httpStatus === 429 || LIMITED.has(e.code))
-    return { kind: "retry", afterMs: rateLimitMs, reason, rateLimited: true, uncertain: false };
+    return {
+      kind: "retry",
+      afterMs: e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : rateLimitMs,
+      reason,
+      rateLimited: true,
+      uncertain: false,
+    };
   if (e.httpStatus === 0 || e.httpStatus >= 500) return { kind: "retry", afterMs: backoffMs, reason, rateLimited: false, uncertain: false };
   return { kind: "permanent", reason, endSubscription: GONE.has(e.code) };
 }
@@ -108,7 +116,7 @@ export class LarkSender implements Sender {
       if (d.part === 0) return await this.api.sendMessage(d.chatId, "post" as MsgType, this.post, uuid);
       return await this.api.sendMessage(d.chatId, "file", { file_key: this.fileKey }, uuid);
     } catch (e) {
-      // Rate limits: 1 s, doubling with each answer for this row (Lark's windows are 1 s and 1 min).
+      // Rate limits: Lark's reset time when given, else 1 s doubling with each answer for this row (windows of 1 s and 1 min).
       throw new SendError(classifyLarkError(e, this.o.backoffMs * 2 ** d.attempts, 1000 * 2 ** Math.min(d.rateLimited, 6)));
     }
   }

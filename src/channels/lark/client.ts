@@ -49,6 +49,8 @@ export class LarkApiError extends Error {
     readonly msg: string,
     /** HTTP status (0 when no response arrived). */
     readonly httpStatus: number,
+    /** A rate limit's `x-ogw-ratelimit-reset` header (seconds until the window resets), when the answer carried it. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`${method} ${path}: ${code} ${msg} (HTTP ${httpStatus})`);
     this.name = "LarkApiError";
@@ -241,10 +243,13 @@ export class LarkApi {
     }
     const status = e.response?.status ?? 0;
     const { code, msg } = codeMsg(e.response?.data);
-    const error = new LarkApiError(method, path, code ?? -1, msg ?? e.message ?? "", status);
-    if (status === 429 || code === RATE_LIMITED) {
-      const reset = Number(e.response?.headers?.["x-ogw-ratelimit-reset"]);
-      const ms = Number.isFinite(reset) && reset >= 0 ? reset * 1000 : 1000;
+    const limited = status === 429 || code === RATE_LIMITED;
+    const header = e.response?.headers?.["x-ogw-ratelimit-reset"];
+    const reset = limited && header !== undefined && header !== "" ? Number(header) : Number.NaN;
+    const retryAfterSeconds = Number.isFinite(reset) && reset >= 0 ? reset : undefined;
+    const error = new LarkApiError(method, path, code ?? -1, msg ?? e.message ?? "", status, retryAfterSeconds);
+    if (limited) {
+      const ms = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : 1000;
       return { ok: false, error, retryAfterMs: Math.min(ms, this.maxWaitMs) };
     }
     if (status === 0 || status >= 500) return { ok: false, error, retryAfterMs: backoff };
