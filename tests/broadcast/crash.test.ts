@@ -19,11 +19,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/broadcast/audit.js";
 import { openBroadcastDb } from "../../src/broadcast/db.js";
-import { parseLimits } from "../../src/broadcast/limits.js";
 import { SqliteOutbox } from "../../src/broadcast/outbox-sqlite.js";
 import { SubscriptionRegistry } from "../../src/broadcast/subscriptions.js";
 import { CLI, ROOT } from "../helpers/paths.js";
-import { FakeBotApi, FakeLarkApi, limitViolations } from "./fakes.js";
+import { FakeBotApi, FakeLarkApi } from "./fakes.js";
+import { expectCrashOutcome } from "./outcome.js";
 
 const GROUPS = 500;
 const MAX_IN_FLIGHT = 4;
@@ -141,57 +141,18 @@ describe("policybot broadcast: SIGKILL mid-way, then resume", () => {
     const rows = outbox.rows(noticeId);
     const registry = new SubscriptionRegistry(db);
     const audit = new AuditLog(db).list(noticeId).map((e) => e.action);
-    expect(rows).toHaveLength(2 * GROUPS);
-
-    const tgCounts = telegram.counts();
-    const larkCounts = lark.counts();
-    let repeats = 0;
-    for (let i = 0; i < GROUPS; i++) {
-      const tg = rows.find((r) => r.chat === `telegram:${tgChat(i)}`);
-      const lk = rows.find((r) => r.chat === `lark:${larkChat(i)}`);
-      if (telegram.trouble.get(tgChat(i)) === "forbidden") {
-        expect(tg).toMatchObject({ state: "failed", permanent: true });
-        expect(tg?.error).toMatch(/403/);
-        expect(registry.get("telegram", tgChat(i))?.ended?.reason).toMatch(/kicked/);
-      } else {
-        expect(tg?.state).toBe("sent");
-        for (const kind of ["sendMessage", "sendDocument"]) {
-          const n = tgCounts.get(`${tgChat(i)} ${kind}`) ?? 0;
-          expect(n, `${tgChat(i)} ${kind}`).toBeGreaterThanOrEqual(1);
-          if (n > 1) expect(tg?.uncertain, `${tgChat(i)} repeated but not uncertain`).toBeGreaterThan(0);
-          repeats += n - 1;
-        }
-        const ids = telegram.delivered.filter((d) => d.chatId === tgChat(i)).map((d) => d.messageId);
-        for (const id of tg?.messageIds ?? []) expect(ids).toContain(id);
-        expect(tg?.messageIds).toHaveLength(2);
-      }
-      if (lark.trouble.get(larkChat(i)) === "forbidden") {
-        expect(lk).toMatchObject({ state: "failed", permanent: true });
-        expect(lk?.error).toMatch(/230002/);
-        expect(registry.get("lark", larkChat(i))?.ended).toBeDefined();
-      } else {
-        expect(lk?.state).toBe("sent");
-        expect(larkCounts.get(`${larkChat(i)} post`), `${larkChat(i)} post`).toBe(1);
-        expect(larkCounts.get(`${larkChat(i)} file`), `${larkChat(i)} file`).toBe(1);
-        const ids = lark.delivered.filter((d) => d.chatId === larkChat(i)).map((d) => d.messageId);
-        expect(lk?.messageIds).toEqual(ids);
-        expect(lk?.uncertain).toBe(0);
-      }
-    }
-    expect(repeats).toBeLessThanOrEqual(MAX_IN_FLIGHT);
-    // The request that triggered the kill was delivered and never answered: its row, at least, is uncertain.
-    const uncertainRows = rows.filter((r) => r.uncertain > 0);
-    expect(uncertainRows.length).toBeGreaterThanOrEqual(1);
-    expect(uncertainRows.length).toBeLessThanOrEqual(MAX_IN_FLIGHT);
-    expect(uncertainRows.every((r) => r.channel === "telegram")).toBe(true);
-    expect(rows.filter((r) => r.channel === "lark" && r.attempts + r.rateLimited > 0).length).toBeGreaterThan(0);
-    expect(telegram.arrivals.some((a) => a.status === 429)).toBe(true);
-    expect(lark.arrivals.some((a) => a.status === 429)).toBe(true);
-    expect(audit).toEqual(expect.arrayContaining(["broadcast.start", "broadcast.resume", "broadcast.finish"]));
-
-    // No limit exceeded, from the arrival times of both runs (every request counts, failed ones too).
-    expect(limitViolations(telegram.arrivals, parseLimits(TELEGRAM_LIMITS))).toEqual([]);
-    expect(limitViolations(lark.arrivals, parseLimits(LARK_LIMITS))).toEqual([]);
+    await expectCrashOutcome({
+      rows,
+      telegram,
+      lark,
+      groups: GROUPS,
+      maxInFlight: MAX_IN_FLIGHT,
+      tgChat,
+      larkChat,
+      ended: (channel, chat) => registry.get(channel, chat)?.ended,
+      audit,
+      limits: { telegram: TELEGRAM_LIMITS, lark: LARK_LIMITS },
+    });
 
     db.close();
 
