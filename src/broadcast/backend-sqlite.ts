@@ -5,12 +5,15 @@
  */
 import { AuditLog } from "./audit.js";
 import type { BroadcastBackend } from "./backend.js";
-import { openBroadcastDb, sqliteFileOf } from "./db.js";
+import { type Database, openBroadcastDb, sqliteFileOf } from "./db.js";
 import { type EngineDeps, runBroadcast, startBroadcast } from "./engine.js";
 import type { BroadcastSettings } from "./limits.js";
 import { SqliteOutbox } from "./outbox-sqlite.js";
 import { Roles } from "./roles.js";
 import { SubscriptionRegistry } from "./subscriptions.js";
+
+/** The sender factory of a backend, given where uploads are remembered (undefined: cannot send). */
+export type SenderSource = (setAsset: (noticeId: string, key: string, value: string) => void) => EngineDeps["sender"] | undefined;
 
 /**
  * @param url STORAGE_URL (absent, `sqlite:<file>` or `memory:`)
@@ -21,9 +24,16 @@ export function openSqliteBackend(
   url: string | undefined,
   dataDir: string,
   settings: BroadcastSettings,
-  senders: (setAsset: (noticeId: string, key: string, value: string) => void) => EngineDeps["sender"] | undefined,
+  senders: SenderSource,
 ): BroadcastBackend {
-  const db = openBroadcastDb(sqliteFileOf(url, dataDir));
+  return sqliteBackendOn(openBroadcastDb(sqliteFileOf(url, dataDir)), settings, senders, true);
+}
+
+/**
+ * The backend over a database already open (the chat side shares it with its origins table).
+ * @param ownsDb whether close() closes the database
+ */
+export function sqliteBackendOn(db: Database, settings: BroadcastSettings, senders: SenderSource, ownsDb: boolean): BroadcastBackend {
   const registry = new SubscriptionRegistry(db);
   const outbox = new SqliteOutbox(db);
   const audit = new AuditLog(db);
@@ -49,6 +59,8 @@ export function openSqliteBackend(
     start: async (notice, actor) => startBroadcast(deps, notice, actor),
     run: (id, o) => runBroadcast(deps, id, o),
     rows: async (id) => outbox.rows(id),
-    close: async () => db.close(),
+    close: async () => {
+      if (ownsDb) db.close();
+    },
   };
 }

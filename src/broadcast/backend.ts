@@ -65,7 +65,7 @@ export interface OpenBackendOptions {
 }
 
 /** The sender factory the options ask for, given where uploads are remembered. */
-function senderOf(
+export function senderOf(
   o: OpenBackendOptions,
   setAsset: (noticeId: string, key: string, value: string) => void,
 ): EngineDeps["sender"] | undefined {

@@ -13,6 +13,8 @@
  * | `<ns>bc:subs` / `…:order` / `…:ended` | hash / zset / hash | subscriptions by chat key, their order, their ends |
  * | `<ns>bc:roles`                    | hash | principal → role JSON                                   |
  * | `<ns>bc:audit` / `<ns>bc:audit:seq` | list / string | audit entries (JSON), the sequence           |
+ * | `<ns>bc:origin:<id>`              | hash | admin chat of a chat broadcast, progress message, reported |
+ * | `<ns>bc:origin:<id>:claim`        | string | the instance that edits the progress and reports (PX)  |
  * | `<ns>bull:broadcast-<channel>:…`  | BullMQ | one queue per channel, one job per delivery row       |
  *
  * Keys are not hash-tagged: a single Redis (or a primary with replicas), not a Cluster.
@@ -65,6 +67,8 @@ export class BroadcastKeys {
   roles = () => `${this.namespace}bc:roles`;
   audit = () => `${this.namespace}bc:audit`;
   auditSeq = () => `${this.namespace}bc:audit:seq`;
+  origin = (id: string) => `${this.namespace}bc:origin:${id}`;
+  originClaim = (id: string) => `${this.namespace}bc:origin:${id}:claim`;
   /** BullMQ's key prefix (BullMQ appends `:<queue>:…`). */
   bullPrefix = () => `${this.namespace}bull`;
 }

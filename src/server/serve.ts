@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { openChatBroadcast } from "../broadcast/admin/open.js";
+import { openChatBroadcastBackend } from "../broadcast/admin/open.js";
 import { larkRuntime } from "../channels/lark/runtime.js";
 import type { ChannelDeps, ChannelRuntime, RouteHandler } from "../channels/runtime.js";
 import { telegramRuntime } from "../channels/telegram/runtime.js";
@@ -50,10 +50,11 @@ export async function serve(env: Env, log = createLogger()): Promise<Running> {
   const store = await openStore(env.STORAGE_URL, undefined, { purgeEveryMs: 3_600_000 });
   const folders = Conversation.folders(PROJECT_ROOT, policiesDir());
   const conversation = Conversation.load(folders, today(), { requireConsent: true });
-  // Broadcast commands (/subscribe, /notice …) over the broadcast tables of the store's SQLite file.
-  let chatBroadcast: ReturnType<typeof openChatBroadcast>;
+  // Broadcast commands (/subscribe, /notice …) over STORAGE_URL's broadcast backend: the store's SQLite file,
+  // or Redis with BullMQ (every instance's workers send; one instance edits the progress and reports).
+  let chatBroadcast: Awaited<ReturnType<typeof openChatBroadcastBackend>>;
   try {
-    chatBroadcast = openChatBroadcast({
+    chatBroadcast = await openChatBroadcastBackend({
       env,
       kb: conversation.engine.kb,
       store,

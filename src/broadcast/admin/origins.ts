@@ -6,6 +6,7 @@
  */
 import type { Database } from "../db.js";
 import type { Channel } from "../notice.js";
+import type { Awaitable } from "../stores.js";
 
 /** The admin chat of a broadcast. */
 export interface Origin {
@@ -18,8 +19,36 @@ export interface Origin {
   reported: boolean;
 }
 
-/** The origins table. */
-export class Origins {
+/**
+ * Where chat broadcasts report to, whatever holds it: the SQLite table
+ * ({@link Origins}, synchronous) or Redis (origins-redis.ts). Callers `await`
+ * every call.
+ */
+export interface OriginStore {
+  /** Remember the admin chat of a broadcast (kept as it is when already known). */
+  add(noticeId: string, channel: Channel, chatId: string): Awaitable<void>;
+  /** The origin of a broadcast, or undefined (started from the command line). */
+  get(noticeId: string): Awaitable<Origin | undefined>;
+  /** The progress message was sent. */
+  setProgressMessage(noticeId: string, messageId: string): Awaitable<void>;
+  /** The final report was sent. */
+  setReported(noticeId: string): Awaitable<void>;
+  /**
+   * Take or renew the right to edit a broadcast's progress message and send its report: one holder at a
+   * time, for `ttlMs` after the last renewal (a dead holder's right passes to the next one who asks).
+   * @param holder a name unique to the asking runner
+   * @returns whether `holder` has it now
+   */
+  claim(noticeId: string, holder: string, ttlMs: number): Awaitable<boolean>;
+  /** Give the right up (when the holder stops before the end), if `holder` has it. */
+  release(noticeId: string, holder: string): Awaitable<void>;
+}
+
+/**
+ * The origins table. Its claim always succeeds: on SQLite one process runs a broadcast at a time (the
+ * outbox lease), so the runner that runs it is the one that reports.
+ */
+export class Origins implements OriginStore {
   constructor(private readonly db: Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS broadcast_chat_origin (
       notice_id TEXT PRIMARY KEY, channel TEXT NOT NULL, chat_id TEXT NOT NULL,
@@ -58,4 +87,12 @@ export class Origins {
   setReported(noticeId: string): void {
     this.db.prepare("UPDATE broadcast_chat_origin SET reported = 1 WHERE notice_id = ?").run(noticeId);
   }
+
+  /** Always true (see the class comment). */
+  claim(_noticeId: string, _holder: string, _ttlMs: number): boolean {
+    return true;
+  }
+
+  /** Nothing to give up (see the class comment). */
+  release(_noticeId: string, _holder: string): void {}
 }

@@ -1,28 +1,37 @@
 /**
- * Broadcasts started from chat run in the serving process, in the background:
- * one progress message in the admin's chat edited as rows change
- * (已发送 120/500，失败 3), then the report as text and as a .csv. A timer
- * picks up scheduled broadcasts when they are due, and on start those a
- * restart interrupted (the outbox keeps every row, so the engine resumes them);
- * close() aborts the runs, which stay resumable.
+ * Broadcasts started from chat run in the serving process, in the background,
+ * over the broadcast backend (SQLite: this process sends; Redis: every
+ * instance's BullMQ workers send together): one progress message in the
+ * admin's chat edited as rows change (已发送 120/500，失败 3), then the report
+ * as text and as a .csv, by the one runner holding the origin's claim
+ * (progress.ts). A timer picks up scheduled broadcasts when they are due, and
+ * on start those a restart interrupted (the outbox keeps every row, so the
+ * engine resumes them); on Redis it also joins chat broadcasts another
+ * instance started. close() aborts the runs, which stay resumable.
  */
-import { type EngineDeps, runBroadcast } from "../engine.js";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { BroadcastBackend } from "../backend.js";
 import type { Channel } from "../notice.js";
 import { BroadcastBusyError } from "../outbox.js";
 import { type Progress, progressLine, reportCsv, reportText } from "../report.js";
-import type { Origins } from "./origins.js";
+import type { OriginStore } from "./origins.js";
 import type { AdminPort } from "./port.js";
+import { ProgressMessage } from "./progress.js";
 
 /** Options of {@link ChatRunner}. */
 export interface ChatRunnerOptions {
-  deps: EngineDeps;
-  origins: Origins;
+  backend: Pick<BroadcastBackend, "get" | "unfinished" | "run" | "rows">;
+  origins: OriginStore;
   /** Called on failures worth logging (no message texts). */
   log?: (event: string, detail: Record<string, unknown>) => void;
   /** Least time between two edits of the progress message (default 1000 ms). */
   editEveryMs?: number;
   /** How often the timer looks for due broadcasts (default 30 s). */
   tickMs?: number;
+  /** How long the claim on a broadcast's progress message outlives its holder (default 30 s). */
+  claimMs?: number;
+  now?: () => number;
 }
 
 /** The progress message's text. */
@@ -34,11 +43,18 @@ export class ChatRunner {
   private readonly running = new Map<string, Promise<void>>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private tickAgain = false;
+  private readonly now: () => number;
+  /** This runner's name in the origins' claims. */
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-  constructor(private readonly o: ChatRunnerOptions) {}
+  constructor(private readonly o: ChatRunnerOptions) {
+    this.now = o.now ?? Date.now;
+  }
 
   /** Where each chat broadcast reports to. */
-  get origins(): Origins {
+  get origins(): OriginStore {
     return this.o.origins;
   }
 
@@ -47,7 +63,7 @@ export class ChatRunner {
     this.ports.set(port.channel, port);
   }
 
-  /** Run (or resume) a broadcast in the background, unless it runs here already. @returns its task */
+  /** Run (or resume, or on Redis join) a broadcast in the background, unless it runs here already. @returns its task */
   run(noticeId: string, actor: string): Promise<void> {
     const existing = this.running.get(noticeId);
     if (existing) return existing;
@@ -70,18 +86,38 @@ export class ChatRunner {
     this.timer.unref();
   }
 
-  /** Look for chat broadcasts to run now. */
+  /** Look for chat broadcasts to run now (in the background; {@link idle} waits for it). */
   tick(): void {
-    const now = (this.o.deps.now ?? Date.now)();
-    for (const r of this.o.deps.outbox.unfinished()) {
-      if (!this.o.origins.get(r.noticeId)) continue; // started from the command line: `policybot broadcast --resume`
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = this.lookForDue()
+      .catch((e: unknown) => this.o.log?.("broadcast look-up failed", { error: (e as Error)?.name ?? "error" }))
+      .finally(() => {
+        this.ticking = null;
+        if (this.tickAgain && !this.controller.signal.aborted) {
+          this.tickAgain = false;
+          this.tick();
+        }
+      });
+  }
+
+  private async lookForDue(): Promise<void> {
+    const now = this.now();
+    for (const r of await this.o.backend.unfinished()) {
+      if (this.controller.signal.aborted) return;
+      if (!(await this.o.origins.get(r.noticeId))) continue; // started from the command line: `policybot broadcast --resume`
       if (r.scheduledAt === null || r.scheduledAt <= now + (this.o.tickMs ?? 30_000)) void this.run(r.noticeId, r.createdBy);
     }
   }
 
-  /** Resolves once no broadcast runs here (tests). */
+  /** Resolves once no broadcast runs here and no look-up is under way (tests). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+    while (this.ticking || this.running.size > 0) {
+      await this.ticking;
+      await Promise.allSettled([...this.running.values()]);
+    }
   }
 
   /** Stop the timer and the runs (they stay resumable) and wait for them. */
@@ -93,63 +129,38 @@ export class ChatRunner {
   }
 
   private async runOne(noticeId: string, actor: string): Promise<void> {
-    const { outbox } = this.o.deps;
-    const record = outbox.get(noticeId);
-    const origin = this.o.origins.get(noticeId);
+    const { backend } = this.o;
+    const record = await backend.get(noticeId);
     if (!record) return;
-    const port = origin ? this.ports.get(origin.channel) : undefined;
-    const title = record.notice.title;
-    let messageId = origin?.progressMessageId ?? null;
-    let wanted = "";
-    let shown = "";
-    let busy: Promise<void> | null = null;
-    const pump = async () => {
-      while (port && origin && messageId && wanted !== shown) {
-        const t = wanted;
-        try {
-          await port.editText(origin.chatId, messageId, t);
-        } catch (e) {
-          this.o.log?.("progress edit failed", { notice: noticeId, error: (e as Error)?.name ?? "error" });
-        }
-        shown = t;
-      }
-    };
-    const want = (t: string) => {
-      wanted = t;
-      busy ??= pump().finally(() => {
-        busy = null;
-      });
-    };
-    const onProgress = (p: Progress) => {
-      // Before its time a scheduled broadcast shows nothing; the first progress comes when sending begins.
-      if (!port || !origin) return;
-      const t = progressText(title, p);
-      if (messageId) return want(t);
-      wanted = t;
-      busy ??= port
-        .sendText(origin.chatId, t)
-        .then((id) => {
-          messageId = id;
-          shown = t;
-          this.o.origins.setProgressMessage(noticeId, id);
-        })
-        .then(pump)
-        .catch((e: unknown) => this.o.log?.("progress send failed", { notice: noticeId, error: (e as Error)?.name ?? "error" }))
-        .finally(() => {
-          busy = null;
-        });
-    };
-    const report = await runBroadcast(this.o.deps, noticeId, {
-      actor,
-      onProgress,
-      progressEveryMs: this.o.editEveryMs ?? 1000,
-      signal: this.controller.signal,
+    const origin = await this.o.origins.get(noticeId);
+    const progress = new ProgressMessage({
+      noticeId,
+      origins: this.o.origins,
+      origin,
+      port: origin ? this.ports.get(origin.channel) : undefined,
+      holder: this.holder,
+      claimMs: this.o.claimMs ?? 30_000,
+      log: this.o.log,
+      now: this.now,
     });
-    while (busy) await busy;
-    if (wanted !== shown) await pump();
-    if (report.state !== "done" || !port || !origin || this.o.origins.get(noticeId)?.reported) return;
-    await port.sendText(origin.chatId, reportText(report));
-    await port.sendFile(origin.chatId, `群发报告-${noticeId}.csv`, Buffer.from(reportCsv(outbox.rows(noticeId))));
-    this.o.origins.setReported(noticeId);
+    const title = record.notice.title;
+    let finished = false;
+    try {
+      const report = await backend.run(noticeId, {
+        actor,
+        // Before its time a scheduled broadcast shows nothing; the first progress comes when sending begins.
+        onProgress: (p) => {
+          if (record.scheduledAt === null || record.scheduledAt <= this.now()) progress.show(progressText(title, p));
+        },
+        progressEveryMs: this.o.editEveryMs ?? 1000,
+        signal: this.controller.signal,
+      });
+      await progress.settle();
+      if (report.state !== "done") return;
+      finished = true;
+      await progress.report(reportText(report), `群发报告-${noticeId}.csv`, async () => reportCsv(await backend.rows(noticeId)));
+    } finally {
+      if (!finished) await progress.release();
+    }
   }
 }

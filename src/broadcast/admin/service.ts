@@ -13,12 +13,12 @@
 import type { DialogInput, ReplyChoice } from "../../dialog/types.js";
 import type { KnowledgeBase } from "../../kb/load.js";
 import type { Store } from "../../storage/store.js";
-import type { AuditLog } from "../audit.js";
-import { type EngineDeps, startBroadcast } from "../engine.js";
+import type { BroadcastBackend } from "../backend.js";
 import type { Channel, Notice } from "../notice.js";
 import { noticeFileName, renderNoticeDocx } from "../notice-docx.js";
-import type { Roles } from "../roles.js";
-import { chatKey, type SubscriptionRegistry } from "../subscriptions.js";
+import type { AuditStore, RoleStore, SubscriptionStore } from "../stores.js";
+import { chatKey, type Subscription } from "../subscriptions.js";
+import { matches } from "../topics.js";
 import { CONFIRM, type NoticeReply, type NoticeState, parseNoticeState, startNotice, stepNotice } from "./notice-flow.js";
 import type { AdminPort } from "./port.js";
 import { roleCommand } from "./role-commands.js";
@@ -48,8 +48,10 @@ export type AdminReply =
 
 /** Options of {@link ChatBroadcast}. */
 export interface ChatBroadcastOptions {
-  deps: EngineDeps;
-  roles: Roles;
+  /** Subscriptions, the audit log and where broadcasts start (SQLite or Redis, see backend.ts). */
+  backend: Pick<BroadcastBackend, "subscriptions" | "audit" | "start">;
+  /** Root admins (ADMIN_IDS) and the role table. */
+  roles: RoleStore;
   runner: ChatRunner;
   kb: KnowledgeBase;
   /** Where /notice drafts are kept (plain JSON, like interview sessions). */
@@ -59,12 +61,17 @@ export interface ChatBroadcastOptions {
   channels: readonly Channel[];
   /** Seconds a /notice draft is kept after its last answer (default 7 days). */
   draftTtlSeconds?: number;
+  /** Clock in milliseconds. */
+  now?: () => number;
 }
 
 /** The commands {@link ChatBroadcast.command} handles. */
 export const ADMIN_COMMANDS = ["subscribe", "unsubscribe", "subscriptions", "notice", "admins", "grant", "revoke", "audit"] as const;
 
 const say = (text: string): AdminReply[] => [{ type: "text", text }];
+/** Whether an active subscription is in a notice's audience (as `SubscriptionStore.audience`). */
+const inAudience = (s: Subscription, n: Notice): boolean =>
+  (!n.channels || n.channels.includes(s.channel)) && matches(s.topics, n.effectiveAudience);
 const NOT_GROUP_ADMIN = "只有群主或群管理员可以订阅或退订本群的通知。";
 
 import { NOT_ADMIN } from "./role-commands.js";
@@ -76,11 +83,14 @@ const GROUP_ONLY = "请在要订阅的群里发送这个命令。";
 export class ChatBroadcast {
   constructor(private readonly o: ChatBroadcastOptions) {}
 
-  private get registry(): SubscriptionRegistry {
-    return this.o.deps.registry;
+  private get registry(): SubscriptionStore {
+    return this.o.backend.subscriptions;
   }
-  private get audit(): AuditLog {
-    return this.o.deps.audit;
+  private get audit(): AuditStore {
+    return this.o.backend.audit;
+  }
+  private now(): number {
+    return (this.o.now ?? Date.now)();
   }
 
   /** A channel's way to reach admins (progress and reports of broadcasts started in its chats). */
@@ -115,32 +125,38 @@ export class ChatBroadcast {
         return this.subscriptions(chat, by);
       case "notice":
         if (chat.group) return say("请私聊我发送 /notice 撰写通知（不在群里撰写）。");
-        if (!this.o.roles.can(by, "broadcast")) return say(NOT_ADMIN);
+        if (!(await this.o.roles.can(by, "broadcast"))) return say(NOT_ADMIN);
         return this.startDraft(chat, by);
       case "admins":
       case "grant":
       case "revoke":
       case "audit":
         if (chat.group) return say(PRIVATE_ONLY);
-        return say(roleCommand(this.o.roles, this.audit, name, by, args.trim()));
+        return say(await roleCommand(this.o.roles, this.audit, name, by, args.trim()));
       default:
         return null;
     }
   }
 
-  private subscribe(chat: AdminChat, by: string, args: string): AdminReply[] {
+  private async subscribe(chat: AdminChat, by: string, args: string): Promise<AdminReply[]> {
     const { topics, unknown } = parseTopics(args, this.o.kb);
-    this.registry.add({ channel: chat.channel, chatId: chat.chatId, title: chat.chatTitle, topics, by });
-    this.audit.append({ actor: by, action: "subscription.add", target: chatKey(chat.channel, chat.chatId), count: 1, detail: { topics } });
+    await this.registry.add({ channel: chat.channel, chatId: chat.chatId, title: chat.chatTitle, topics, by });
+    await this.audit.append({
+      actor: by,
+      action: "subscription.add",
+      target: chatKey(chat.channel, chat.chatId),
+      count: 1,
+      detail: { topics },
+    });
     const note =
       unknown.length > 0 ? `\n未识别：${unknown.join("、")}（可用项目名称、地区如 郑州/平顶山/玉溪/武清、领域如 教育/卫生）` : "";
     return say(`已订阅政策通知。本群将收到：${topicsText(topics, this.o.kb)}${note}\n发送 /subscriptions 查看，/unsubscribe 退订。`);
   }
 
-  private unsubscribe(chat: AdminChat, by: string): AdminReply[] {
-    const ended = this.registry.end(chat.channel, chat.chatId, "unsubscribed", by);
+  private async unsubscribe(chat: AdminChat, by: string): Promise<AdminReply[]> {
+    const ended = await this.registry.end(chat.channel, chat.chatId, "unsubscribed", by);
     if (!ended) return say("本群没有订阅通知。");
-    this.audit.append({
+    await this.audit.append({
       actor: by,
       action: "subscription.end",
       target: chatKey(chat.channel, chat.chatId),
@@ -150,14 +166,14 @@ export class ChatBroadcast {
     return say("已退订，本群不再收到群发通知。");
   }
 
-  private subscriptions(chat: AdminChat, by: string): AdminReply[] {
+  private async subscriptions(chat: AdminChat, by: string): Promise<AdminReply[]> {
     if (chat.group) {
-      const s = this.registry.get(chat.channel, chat.chatId);
+      const s = await this.registry.get(chat.channel, chat.chatId);
       if (!s || s.ended) return say("本群没有订阅通知。群管理员可发送 /subscribe [项目/地区/领域] 订阅。");
       return say(`本群已订阅：${topicsText(s.topics, this.o.kb)}（${s.by}，${new Date(s.at).toISOString().slice(0, 10)}）`);
     }
-    if (!this.o.roles.can(by, "broadcast")) return say(NOT_ADMIN);
-    const list = this.registry.list();
+    if (!(await this.o.roles.can(by, "broadcast"))) return say(NOT_ADMIN);
+    const list = await this.registry.list();
     if (list.length === 0) return say("还没有群订阅通知。");
     return say(
       [
@@ -168,9 +184,15 @@ export class ChatBroadcast {
   }
 
   /** The bot was removed from a group, or the group is gone: its subscription ends (audited). @returns whether one ended */
-  chatGone(channel: Channel, chatId: string, reason: string): boolean {
-    if (!this.registry.end(channel, chatId, reason)) return false;
-    this.audit.append({ actor: "system", action: "subscription.end", target: chatKey(channel, chatId), count: 1, detail: { reason } });
+  async chatGone(channel: Channel, chatId: string, reason: string): Promise<boolean> {
+    if (!(await this.registry.end(channel, chatId, reason))) return false;
+    await this.audit.append({
+      actor: "system",
+      action: "subscription.end",
+      target: chatKey(channel, chatId),
+      count: 1,
+      detail: { reason },
+    });
     return true;
   }
 
@@ -180,8 +202,7 @@ export class ChatBroadcast {
   }
 
   private async startDraft(chat: AdminChat, by: string): Promise<AdminReply[]> {
-    const now = (this.o.deps.now ?? Date.now)();
-    const step = startNotice(by, now);
+    const step = startNotice(by, this.now());
     await this.save(chat, step.state);
     return this.render(step.replies);
   }
@@ -195,32 +216,35 @@ export class ChatBroadcast {
     const state = parseNoticeState(await this.o.store.get(this.draftKey(chat)));
     if (!state) return null;
     const by = ChatBroadcast.principal(chat);
-    if (!this.o.roles.can(by, "broadcast")) {
+    if (!(await this.o.roles.can(by, "broadcast"))) {
       await this.save(chat, null);
       return say(NOT_ADMIN);
     }
     const text = "index" in input ? state.offered[input.index] : "text" in input ? input.text : input.choice;
     if (text === undefined) return say("这个按钮已失效，请按最新的提示回答。");
-    const now = (this.o.deps.now ?? Date.now)();
-    const step = stepNotice(state, text, { kb: this.o.kb, now, audienceSize: (n) => this.audienceOf(n).length });
+    // The active subscriptions, read once: the preview's audience size and the checks before sending.
+    const active = await this.registry.list();
+    const audienceOf = (n: Notice) => active.filter((s) => inAudience(s, n));
+    const step = stepNotice(state, text, { kb: this.o.kb, now: this.now(), audienceSize: (n) => audienceOf(n).length });
     if (!step.action) {
       await this.save(chat, step.state);
       return this.render(step.replies);
     }
-    const refused = this.unconfigured(step.action.notice);
+    const audience = audienceOf(step.action.notice);
+    const refused = this.unconfigured(audience);
     // Back at the confirmation (its buttons work again), to change the audience or cancel.
     const confirming: NoticeState = { ...state, step: "confirm", offered: CONFIRM.map((c) => c.value) };
     if (refused) {
       await this.save(chat, confirming);
       return say(refused);
     }
-    if (this.audienceOf(step.action.notice).length === 0) {
+    if (audience.length === 0) {
       await this.save(chat, confirming);
       return say("没有匹配的订阅群，未发送。可发送“修改”调整受众，或“取消”。");
     }
     await this.save(chat, null);
-    const { record } = startBroadcast(this.o.deps, step.action.notice, by);
-    this.o.runner.origins.add(record.noticeId, chat.channel, chat.chatId);
+    const { record } = await this.o.backend.start(step.action.notice, by);
+    await this.o.runner.origins.add(record.noticeId, chat.channel, chat.chatId);
     if (step.action.kind === "schedule") {
       this.o.runner.tick();
       return say(
@@ -231,12 +255,8 @@ export class ChatBroadcast {
     return say(`开始群发到 ${record.total} 个群，进度见下条消息。`);
   }
 
-  private audienceOf(n: Notice) {
-    return this.registry.audience(n.effectiveAudience, n.channels);
-  }
-
-  private unconfigured(n: Notice): string | null {
-    const missing = [...new Set(this.audienceOf(n).map((s) => s.channel))].filter((c) => !this.o.channels.includes(c));
+  private unconfigured(audience: Subscription[]): string | null {
+    const missing = [...new Set(audience.map((s) => s.channel))].filter((c) => !this.o.channels.includes(c));
     return missing.length > 0 ? `有 ${missing.join("、")} 群订阅，但该通道未配置，无法发送。` : null;
   }
 

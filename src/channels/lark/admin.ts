@@ -83,7 +83,7 @@ export class LarkAdmin {
    * `im.chat.member.bot.deleted_v1` / `im.chat.disbanded_v1`: the group's subscription ends.
    * @returns whether a subscription ended
    */
-  chatGone(data: unknown, reason: string): boolean {
+  async chatGone(data: unknown, reason: string): Promise<boolean> {
     const e = ChatEvent.safeParse(data);
     return e.success ? this.broadcast.chatGone("lark", e.data.chat_id, reason) : false;
   }

@@ -151,7 +151,7 @@ export class LarkBot {
    * `im.chat.disbanded_v1` (the group dissolved): the group's subscription ends.
    */
   async onChatGone(data: unknown, reason: string): Promise<void> {
-    if (this.o.admin?.chatGone(data, reason)) this.o.log.info({ channel: "lark", reason }, "subscription ended");
+    if (await this.o.admin?.chatGone(data, reason)) this.o.log.info({ channel: "lark", reason }, "subscription ended");
   }
 
   private async handleMessage(m: LarkMessage, claim: string): Promise<void> {

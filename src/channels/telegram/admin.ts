@@ -72,11 +72,11 @@ export function adminComposer(broadcast: ChatBroadcast): Composer<Context> {
     const replies = await broadcast.answer(chatOf(ctx), { index: Number(ctx.match[1]) });
     await render(ctx, replies ?? [{ type: "text", text: "这个按钮已失效。发送 /notice 重新开始撰写通知。" }]);
   });
-  composer.on("my_chat_member", (ctx) => {
+  composer.on("my_chat_member", async (ctx) => {
     const { new_chat_member: now, chat } = ctx.myChatMember;
     if (chat.type === "private") return;
     if (now.status === "left" || now.status === "kicked")
-      broadcast.chatGone(
+      await broadcast.chatGone(
         "telegram",
         String(chat.id),
         now.status === "kicked" ? "机器人被移出群 / bot removed (kicked)" : "机器人已离开群 / bot left",
