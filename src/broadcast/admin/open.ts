@@ -14,7 +14,7 @@
 import type { Env } from "../../config/env.js";
 import type { KnowledgeBase } from "../../kb/load.js";
 import type { Store } from "../../storage/store.js";
-import { type BroadcastBackend, openBroadcastBackend, senderOf } from "../backend.js";
+import { type BroadcastBackend, type OpenBackendOptions, openBroadcastBackend, senderOf } from "../backend.js";
 import { sqliteBackendOn } from "../backend-sqlite.js";
 import { BroadcastStorageError, type Database, openBroadcastDb, sqliteFileOf } from "../db.js";
 import type { EngineDeps } from "../engine.js";
@@ -55,7 +55,17 @@ export interface OpenOptions {
   tickMs?: number;
   /** How long a dead instance's claim on a progress message holds (default 30 s). */
   claimMs?: number;
+  /** A sender factory of one's own instead of the configured channels' (tests). */
+  sender?: OpenBackendOptions["sender"];
 }
+
+/** The backend's options: the configured senders (or the test's own). */
+const backendOptions = (o: OpenOptions, settings: EngineDeps["settings"]): OpenBackendOptions => ({
+  settings,
+  env: o.env,
+  templatesDir: o.templatesDir,
+  ...(o.sender ? { sender: o.sender } : {}),
+});
 
 /** Assemble the chat side over a backend and its origins; `closeStorage` runs after the runner stopped. */
 function assemble(o: OpenOptions, backend: BroadcastBackend, origins: OriginStore, closeStorage: () => Promise<void>): OpenedChatBroadcast {
@@ -98,12 +108,7 @@ export function openChatBroadcast(o: OpenOptions): OpenedChatBroadcast | { unava
     }
   }
   const settings = o.settings ?? settingsFromEnv();
-  const backend = sqliteBackendOn(
-    db,
-    settings,
-    (setAsset) => senderOf({ settings, env: o.env, templatesDir: o.templatesDir }, setAsset),
-    false,
-  );
+  const backend = sqliteBackendOn(db, settings, (setAsset) => senderOf(backendOptions(o, settings), setAsset), false);
   const opened = db;
   return assemble(o, backend, new Origins(db), async () => {
     if (!o.db) opened.close();
@@ -122,7 +127,7 @@ export async function openChatBroadcastBackend(o: OpenOptions): Promise<OpenedCh
   const settings = o.settings ?? settingsFromEnv();
   let backend: BroadcastBackend;
   try {
-    backend = await openBroadcastBackend(url, { settings, env: o.env, templatesDir: o.templatesDir });
+    backend = await openBroadcastBackend(url, backendOptions(o, settings));
   } catch (e) {
     if (e instanceof BroadcastStorageError) return { unavailable: e.message };
     throw e;
