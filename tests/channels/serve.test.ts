@@ -129,3 +129,23 @@ describe("serve on a port already in use", () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });
+
+describe("serve with a token Telegram rejects", () => {
+  it("stops with one line naming TELEGRAM_BOT_TOKEN", async () => {
+    const { createServer } = await import("node:http");
+    const api = createServer((_req, res) => {
+      res.statusCode = 401;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ ok: false, error_code: 401, description: "Unauthorized" }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+    const { port } = api.address() as { port: number };
+    const env = readEnv({
+      TELEGRAM_BOT_TOKEN: "123456:TEST-token-for-the-fake-server",
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+      STORAGE_URL: "memory:",
+    });
+    await expect(serve(env, pino({ level: "silent" }))).rejects.toThrow(/^TELEGRAM_BOT_TOKEN: .*401/);
+    await new Promise<void>((resolve) => api.close(() => resolve()));
+  });
+});

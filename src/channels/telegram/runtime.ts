@@ -8,9 +8,24 @@
  */
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { GrammyError, webhookCallback } from "grammy";
+import { ConfigError } from "../../config/env.js";
 import type { ChannelDeps, ChannelRuntime } from "../runtime.js";
 import { COMMANDS, createTelegramBot, GROUP_COMMANDS } from "./bot.js";
 import { Pending } from "./pending.js";
+
+/** How long start-up (getMe, setMyCommands) may take before serve gives up. */
+const STARTUP_TIMEOUT_MS = 20_000;
+
+/** A start-up failure as one line naming the variable to check. */
+function startupError(e: unknown, apiRoot: string): ConfigError {
+  if (e instanceof GrammyError && (e.error_code === 401 || e.error_code === 404)) {
+    return new ConfigError(
+      `TELEGRAM_BOT_TOKEN: Telegram 不接受这个 token（${e.error_code} ${e.description}）/ Telegram rejected the token`,
+    );
+  }
+  const why = e instanceof Error ? e.message : String(e);
+  return new ConfigError(`TELEGRAM_API_ROOT: 无法连接 ${apiRoot}（${why}）/ cannot reach the Bot API`);
+}
 
 /** The update types the bot handles (getUpdates `allowed_updates`). */
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
@@ -53,9 +68,17 @@ export async function telegramRuntime({ env, conversation, store, log, fail, bro
       throw error;
     }
   });
-  await bot.init();
-  await bot.api.setMyCommands(COMMANDS);
-  await bot.api.setMyCommands(GROUP_COMMANDS, { scope: { type: "all_group_chats" } });
+  // Start-up must not wait forever (auto-retry retries network errors without end): give up after a while and
+  // say which variable to check.
+  // (grammY types its signal parameter with the abort-controller shim; a Node AbortSignal is what it uses at run time.)
+  const startup = AbortSignal.timeout(STARTUP_TIMEOUT_MS) as unknown as Parameters<typeof bot.init>[0];
+  try {
+    await bot.init(startup);
+    await bot.api.setMyCommands(COMMANDS, {}, startup);
+    await bot.api.setMyCommands(GROUP_COMMANDS, { scope: { type: "all_group_chats" } }, startup);
+  } catch (e) {
+    throw startupError(e, env.TELEGRAM_API_ROOT);
+  }
   const routes: ChannelRuntime["routes"] = webhook
     ? { "POST /telegram": webhookCallback(bot, "http", { secretToken: env.TELEGRAM_WEBHOOK_SECRET }) }
     : {};
