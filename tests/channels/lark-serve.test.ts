@@ -72,7 +72,7 @@ describe("Lark start-up errors", () => {
   it("stops when the open platform refuses the app secret", async () => {
     await expect(
       serve(env({ LARK_APP_SECRET: "wrong-secret", LARK_MODE: "webhook", LARK_VERIFICATION_TOKEN: "t" }), silent),
-    ).rejects.toThrow(/tenant_access_token.*10014/);
+    ).rejects.toThrow(/^LARK_APP_SECRET: .*10014/);
   });
 
   it("needs the verification token in webhook mode", () => {

@@ -17,7 +17,7 @@ import type { ChannelDeps, ChannelRuntime } from "../runtime.js";
 import { LarkAdmin } from "./admin.js";
 import { larkAdminPort } from "./admin-port.js";
 import { LarkBot } from "./bot.js";
-import { LarkApi, larkBaseUrl } from "./client.js";
+import { LarkApi, LarkApiError, larkBaseUrl } from "./client.js";
 import { createDispatchers } from "./dispatch.js";
 import { sdkLogger } from "./sdk-logger.js";
 import { webhookRoutes } from "./webhook.js";
@@ -43,7 +43,23 @@ export async function larkRuntime({ env, conversation, store, log, broadcast }: 
   const baseUrl = larkBaseUrl(env.LARK_DOMAIN);
   const logger = sdkLogger(log);
   const api = new LarkApi({ appId, appSecret, baseUrl, logger });
-  const me = await api.botInfo();
+  let me: Awaited<ReturnType<LarkApi["botInfo"]>>;
+  try {
+    me = await api.botInfo();
+  } catch (e) {
+    // One line naming what to check (the SDK's own retries are already logged).
+    if (
+      e instanceof LarkApiError &&
+      e.httpStatus === 0 &&
+      /ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|timeout|socket hang up/i.test(e.msg)
+    ) {
+      throw new ConfigError(`LARK_DOMAIN: 无法连接 ${baseUrl}（${e.msg}）/ cannot reach the Lark open platform`);
+    }
+    if (e instanceof LarkApiError) {
+      throw new ConfigError(`LARK_APP_SECRET: 飞书不接受应用凭证或机器人未启用（${e.code} ${e.msg}）/ Lark refused the app credentials`);
+    }
+    throw e;
+  }
   const bot = new LarkBot({
     api,
     botOpenId: me.openId,
