@@ -33,7 +33,7 @@ export class BroadcastStorageError extends Error {
  * @param url STORAGE_URL (undefined or empty: the default file)
  * @param dataDir folder of the default file
  * @returns a file path, or `:memory:` for `memory:`
- * @throws BroadcastStorageError for redis:// (the BullMQ outbox is not part of this build) and unknown schemes
+ * @throws BroadcastStorageError for redis:// (the Redis backend holds those, backend-redis.ts) and unknown schemes
  */
 export function sqliteFileOf(url: string | undefined, dataDir = join(process.cwd(), "data")): string {
   if (url === undefined || url === "") return join(dataDir, "policybot.sqlite");
@@ -41,7 +41,7 @@ export function sqliteFileOf(url: string | undefined, dataDir = join(process.cwd
   if (url === "memory:") return ":memory:";
   if (/^rediss?:\/\//.test(url))
     throw new BroadcastStorageError(
-      "群发暂不支持 Redis（BullMQ 队列尚未实现）/ broadcasts on redis:// (BullMQ) are not implemented yet: use sqlite:",
+      "Redis 上的群发由 Redis 后端（BullMQ）处理 / broadcasts on redis:// run on the Redis backend (BullMQ, openBroadcastBackend), not on SQLite tables",
     );
   throw new BroadcastStorageError(`STORAGE_URL 不支持 / unsupported STORAGE_URL: ${url}`);
 }

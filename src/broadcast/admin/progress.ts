@@ -53,6 +53,8 @@ export class ProgressMessage {
   show(text: string): void {
     if (!this.target) return;
     this.wanted = text;
+    // The same text again: nothing to edit, but the claim is renewed (a quiet stretch does not lose it).
+    if (text === this.shown && !(this.mine && this.now() - this.renewedAt >= this.o.claimMs / 3)) return;
     this.busy ??= this.pump().finally(() => {
       this.busy = null;
     });
@@ -91,6 +93,7 @@ export class ProgressMessage {
 
   private async pump(): Promise<void> {
     const t = this.target;
+    if (this.wanted === this.shown) await this.hold(false);
     while (t && this.wanted !== this.shown) {
       const text = this.wanted;
       if (!(await this.hold(false))) return;
