@@ -9,22 +9,28 @@
  *   of the origin's claim speaks;
  * - every action is in the audit log on Redis, shown by /audit on B;
  * - when A stops mid-broadcast, B finishes it, edits A's progress message
- *   (the claim passes on) and reports once.
+ *   (the claim passes on) and reports once;
+ * - a scheduled chat notice is run by B's timer when due (BullMQ's delayed
+ *   jobs), not before its time, and reported to the admin's chat.
  * Skipped, with a notice, when Redis is not reachable; the namespace is removed afterwards.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenedChatBroadcast, openChatBroadcastBackend } from "../../src/broadcast/admin/open.js";
 import type { BroadcastBackend } from "../../src/broadcast/backend.js";
 import { parseLimits, settingsFromEnv } from "../../src/broadcast/limits.js";
+import { validateNotice } from "../../src/broadcast/notice.js";
 import type { BroadcastRecord } from "../../src/broadcast/outbox.js";
 import { senderFactory } from "../../src/broadcast/senders.js";
 import { createTelegramBot } from "../../src/channels/telegram/bot.js";
 import { readEnv } from "../../src/config/env.js";
 import { Conversation } from "../../src/core/conversation.js";
+import { loadKnowledgeBase } from "../../src/kb/load.js";
 import { MemoryStore } from "../../src/storage/memory.js";
+import { yaml } from "../../src/util/yaml.js";
 import { FakeTelegram, uploadOf } from "../channels/fake-telegram.js";
-import { ROOT } from "../helpers/paths.js";
+import { POLICIES, ROOT } from "../helpers/paths.js";
 import { noticeIfRedisDown, redisUp } from "../helpers/redis.js";
 import { RedisWorld } from "./redis-setup.js";
 import { dm, group, TelegramChat } from "./telegram-chat.js";
@@ -232,5 +238,21 @@ describe.skipIf(!redisUp)("chat broadcasts on Redis, two instances", () => {
     expect(String(edits.at(-1)?.json?.text)).toContain("（完成）");
     expect(reportsOf(record.noticeId)).toHaveLength(1);
     expect(csvsOf(record.noticeId)).toHaveLength(1);
+  });
+
+  it("runs a scheduled chat notice on B's timer when due, and reports to the admin's chat", async () => {
+    const kb = loadKnowledgeBase(POLICIES, { verify: false }).kb;
+    const spec = yaml().parse(readFileSync(join(ROOT, "templates", "examples", "notice.yaml"), "utf8")) as Record<string, unknown>;
+    const at = Date.now() + 1200;
+    const notice = validateNotice({ ...spec, id: "redis-chat-scheduled", scheduledAt: new Date(at).toISOString() }, kb);
+    const { record } = await backend.start(notice, `telegram:${ADMIN}`);
+    await b.opened.runner.origins.add(record.noticeId, "telegram", String(ADMIN));
+    await until(() => reportsOf(record.noticeId).length > 0, "the scheduled notice's report");
+    const done = await backend.get(record.noticeId);
+    expect(done?.state).toBe("done");
+    expect(done?.finishedAt ?? 0).toBeGreaterThanOrEqual(at);
+    for (const g of GROUPS) expect(noticesTo(g.id, notice.title)).toBe(1);
+    expect(progressOf(notice.title)).toHaveLength(1);
+    expect(reportsOf(record.noticeId)).toHaveLength(1);
   });
 });
