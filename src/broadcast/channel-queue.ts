@@ -1,6 +1,6 @@
 /**
  * The in-memory work queue of one channel during a run, loaded from the
- * outbox: one FIFO per part (a chat's .docx follows its message as soon as
+ * outbox: one queue per part (a chat's .docx follows its message as soon as
  * the chat's own limit allows, otherwise messages to other chats go first),
  * and a delayed list for rows waiting out a retry_after or a backoff.
  */
@@ -32,8 +32,27 @@ export class ChannelQueue {
   /** Queue a row (again): delayed until its notBefore if that is in the future. */
   put(d: Delivery): void {
     if (d.notBefore > this.now()) this.delayed.push(d);
-    else this.byPart[Math.min(d.part, this.byPart.length - 1)]?.push(d);
+    else this.enqueue(d);
     this.wake();
+  }
+
+  /**
+   * Part 0 in order; a later part by the time its chat's own limits allow it
+   * (answers can come back out of send order), so the head is always the
+   * part that is ready first.
+   */
+  private enqueue(d: Delivery): void {
+    const p = Math.min(d.part, this.byPart.length - 1);
+    const q = this.byPart[p] as Delivery[];
+    if (p === 0) {
+      q.push(d);
+      return;
+    }
+    const t = this.now();
+    const at = this.limiter.chatReadyAt(d.chat, t);
+    let i = q.length;
+    while (i > 0 && this.limiter.chatReadyAt((q[i - 1] as Delivery).chat, t) > at) i--;
+    q.splice(i, 0, d);
   }
 
   /** A taken row comes back (its next part, or a retry). */
@@ -59,7 +78,13 @@ export class ChannelQueue {
     const due = this.delayed.filter((d) => d.notBefore <= t);
     if (due.length === 0) return;
     this.delayed = this.delayed.filter((d) => d.notBefore > t);
-    for (const d of due) this.byPart[Math.min(d.part, this.byPart.length - 1)]?.push(d);
+    for (const d of due) this.enqueue(d);
+  }
+
+  /** Whether a row is queued now (not counting rows in flight or delayed ones not yet due). */
+  queued(): boolean {
+    this.promote();
+    return this.byPart.some((q) => q.length > 0);
   }
 
   /**
@@ -74,7 +99,7 @@ export class ChannelQueue {
     for (let p = this.byPart.length - 1; p > 0; p--) {
       const q = this.byPart[p] as Delivery[];
       const head = q[0];
-      if (head && this.limiter.chatReadyAt(head.chat) <= t) {
+      if (head && this.limiter.chatReadyAt(head.chat, t) <= t) {
         q.shift();
         this.inFlight++;
         return head;

@@ -56,11 +56,13 @@ const MAX_RATE_LIMITED = 20;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    const done = () => {
       clearTimeout(t);
+      signal?.removeEventListener("abort", done);
       resolve();
-    });
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
   });
 
 /**
@@ -110,7 +112,15 @@ class ChannelRun {
 
   private async worker(): Promise<void> {
     const { outbox } = this.deps;
+    const now = this.deps.now ?? Date.now;
     while (!this.signal?.aborted) {
+      // The row is chosen only once the global limit lets a send go, so the choice sees which chats are
+      // ready at that moment (a .docx whose chat just became ready goes before another group's message).
+      const at = this.queue.queued() ? this.limiter.globalReadyAt() : 0;
+      if (at > now()) {
+        await sleep(at - now(), this.signal);
+        continue;
+      }
       const d = this.queue.take();
       if (!d) {
         if (this.queue.finished()) return;

@@ -67,9 +67,17 @@ export class RateLimiter {
     return at;
   }
 
-  /** The earliest time (ms) the chat's own rules allow a send to it (the global ones not considered). */
-  chatReadyAt(chat: string): number {
+  /** The earliest time (ms) the global rules (and a pause) allow any send, the chats' own rules not considered. */
+  globalReadyAt(): number {
     const t = this.now();
+    return this.global.reduce((at, g) => Math.max(at, this.earliest(g.rule, g.log, t)), Math.max(t, this.pausedUntil));
+  }
+
+  /**
+   * The earliest time (ms) the chat's own rules allow a send to it (the global ones not considered).
+   * @param t now (pass the time a caller compares the answer with, so a clock tick in between cannot make a ready chat look not ready)
+   */
+  chatReadyAt(chat: string, t = this.now()): number {
     const logs = this.chatLogs(chat);
     return this.chat.reduce((at, rule, i) => Math.max(at, this.earliest(rule, logs[i] ?? [], t)), t);
   }

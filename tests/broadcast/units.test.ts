@@ -2,18 +2,20 @@
  * The broadcast engine's parts without the network: notice validation against
  * the KB, topic matching and audience selection, ADMIN_IDS and the role table,
  * the append-only audit log, message rendering (HTML escaping, deep links,
- * the 4096-character cut), the limiter on a manual clock, and the outbox's
- * row states across a simulated crash.
+ * the 4096-character cut), the limiter and the channel queue's order on a
+ * manual clock, and the outbox's row states across a simulated crash.
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/broadcast/audit.js";
+import { ChannelQueue } from "../../src/broadcast/channel-queue.js";
 import { openBroadcastDb, sqliteFileOf } from "../../src/broadcast/db.js";
 import { parseStartPayload, startPayload, telegramDeepLink } from "../../src/broadcast/deep-link.js";
 import { RateLimiter } from "../../src/broadcast/limiter.js";
 import { LARK_LIMITS, parseLimits, settingsFromEnv, TELEGRAM_LIMITS } from "../../src/broadcast/limits.js";
 import { larkPost, larkPostText, TELEGRAM_TEXT_LIMIT, telegramMessage, telegramText } from "../../src/broadcast/message.js";
 import { loadNotice, type Notice, NoticeError, validateNotice } from "../../src/broadcast/notice.js";
+import type { Delivery } from "../../src/broadcast/outbox.js";
 import { SqliteOutbox } from "../../src/broadcast/outbox-sqlite.js";
 import { reportCsv } from "../../src/broadcast/report.js";
 import { AdminIdError, PermissionError, parseAdminIds, Roles } from "../../src/broadcast/roles.js";
@@ -170,6 +172,62 @@ describe("limits", () => {
     expect(limiter.readyAt("d")).toBe(100);
     t = 100;
     expect(limiter.readyAt("a")).toBe(100);
+  });
+});
+
+describe("channel queue", () => {
+  const row = (chat: string): Delivery => ({
+    noticeId: "n",
+    chat: `telegram:${chat}`,
+    channel: "telegram",
+    chatId: chat,
+    title: chat,
+    state: "pending",
+    part: 0,
+    messageIds: [],
+    attempts: 0,
+    rateLimited: 0,
+    notBefore: 0,
+    permanent: false,
+    uncertain: 0,
+    updatedAt: 0,
+  });
+  const rules = [
+    { scope: "global" as const, max: 3, windowMs: 100 },
+    { scope: "chat" as const, max: 1, windowMs: 50 },
+  ];
+  /** Take a row, send it (acquire) and put its next part back, as the engine's worker does. */
+  const send = async (q: ChannelQueue, limiter: RateLimiter) => {
+    const d = q.take() as Delivery;
+    await limiter.acquire(d.chat);
+    return d;
+  };
+
+  it("a later part waits in the order its chat becomes ready, not in the order the answers came back", async () => {
+    let t = 0;
+    const limiter = new RateLimiter(rules, 0, () => t);
+    const q = new ChannelQueue([row("a"), row("b"), row("c")], 2, limiter, () => t);
+    const a = await send(q, limiter);
+    t = 10;
+    const b = await send(q, limiter);
+    // b's answer comes back first.
+    q.requeue({ ...b, part: 1 });
+    q.requeue({ ...a, part: 1 });
+    t = 55;
+    expect(limiter.globalReadyAt()).toBe(55);
+    // a's .docx is ready (its message went at 0), b's is not (10 + 50): a's goes before c's message.
+    expect(q.take()).toMatchObject({ chat: "telegram:a", part: 1 });
+  });
+
+  it("a chat ready now is taken even when the clock ticks between reads", async () => {
+    let t = 0;
+    const ticking = () => t++;
+    const limiter = new RateLimiter(rules, 0, ticking);
+    const q = new ChannelQueue([row("a"), row("b")], 2, limiter, ticking);
+    const a = await send(q, limiter);
+    q.requeue({ ...a, part: 1 });
+    t = 200;
+    expect(q.take()).toMatchObject({ chat: "telegram:a", part: 1 });
   });
 });
 
