@@ -95,7 +95,13 @@ describe.skipIf(!redisUp)("policybot broadcast on Redis: two instances", () => {
     expect(repeats).toBeLessThanOrEqual(MAX_IN_FLIGHT);
     expect(rows.filter((r) => r.uncertain > 0).length).toBeLessThanOrEqual(MAX_IN_FLIGHT);
     expect(rows.filter((r) => r.uncertain > 0).every((r) => r.channel === "telegram")).toBe(true);
-    expect(limitViolations(telegram.arrivals, parseLimits(TELEGRAM_LIMITS))).toEqual([]);
-    expect(limitViolations(lark.arrivals, parseLimits(LARK_LIMITS))).toEqual([]);
+    // The limiter grants sends by the Redis clock; a grant reaches the fake only when its instance's event loop gets
+    // to it. On this 2-core machine two senders and the fakes compete, so up to the sends in flight in both instances
+    // (2 × MAX_IN_FLIGHT) can be stamped in a later window than the one they were granted in. Arrivals may exceed a
+    // global window by that many, never more; two unshared limiters would exceed it by the whole limit (2×).
+    const jitter = (limits: string) =>
+      parseLimits(limits).map((r) => (r.scope === "global" ? { ...r, max: r.max + 2 * MAX_IN_FLIGHT } : r));
+    expect(limitViolations(telegram.arrivals, jitter(TELEGRAM_LIMITS))).toEqual([]);
+    expect(limitViolations(lark.arrivals, jitter(LARK_LIMITS))).toEqual([]);
   }, 120_000);
 });
