@@ -26,6 +26,7 @@ import { SharedRateLimiter } from "./redis-limiter.js";
 import { type DeliveryJobData, deliveryJobId, type JobContext, processDelivery } from "./redis-worker.js";
 import { type BroadcastReport, buildReport } from "./report.js";
 import type { Sender } from "./sender.js";
+import { sleep } from "./sleep.js";
 import type { AuditStore, SubscriptionStore } from "./stores.js";
 
 const CHANNELS: readonly Channel[] = ["telegram", "lark"];
@@ -55,15 +56,6 @@ export interface RedisEngineDeps {
   reconcileMs?: number;
   now?: () => number;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 
 /** The engine of one instance (see the module comment). */
 export class RedisBroadcastEngine {

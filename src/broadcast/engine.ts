@@ -25,6 +25,7 @@ import type { Channel, Notice } from "./notice.js";
 import type { BroadcastRecord, Delivery, Outbox } from "./outbox.js";
 import { type BroadcastReport, buildReport, type Progress } from "./report.js";
 import { DEDUP_WINDOW_MS, SendError, type Sender, type SendFailure } from "./sender.js";
+import { sleep } from "./sleep.js";
 import type { SubscriptionRegistry } from "./subscriptions.js";
 
 /** What the engine works with. */
@@ -53,17 +54,6 @@ export interface RunOptions {
 
 /** Most rate-limit answers one row may get before it fails. */
 const MAX_RATE_LIMITED = 20;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener("abort", done);
-  });
 
 /**
  * Create a notice's broadcast: the audience is selected now (active
