@@ -31,6 +31,7 @@ import { MemoryStore } from "../../src/storage/memory.js";
 import { yaml } from "../../src/util/yaml.js";
 import { type Call, FakeTelegram, uploadOf } from "../channels/fake-telegram.js";
 import { ROOT } from "../helpers/paths.js";
+import { type Chat, dm, group } from "./telegram-chat.js";
 
 const TOKEN = "123456:TEST-token-for-the-fake-server";
 const BOT = { id: 42, username: "policy_test_bot", first_name: "政策助手", is_bot: true } as const;
@@ -44,10 +45,6 @@ let apiRootValue = "";
 const apiRootOf = () => apiRootValue;
 /** The example notice's fields (templates/examples/notice.yaml). */
 const loadSpec = () => yaml().parse(readFileSync(join(ROOT, "templates", "examples", "notice.yaml"), "utf8")) as Record<string, unknown>;
-
-type Chat = { id: number; type: string; title?: string };
-const dm = (id: number): Chat => ({ id, type: "private" });
-const group = (id: number, title: string): Chat => ({ id, type: "supergroup", title });
 
 function text(t: string, chat: Chat, from: number): Update {
   return {
