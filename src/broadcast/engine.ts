@@ -24,7 +24,7 @@ import type { BroadcastSettings } from "./limits.js";
 import type { Channel, Notice } from "./notice.js";
 import type { BroadcastRecord, Delivery, Outbox } from "./outbox.js";
 import { type BroadcastReport, buildReport, type Progress } from "./report.js";
-import { DEDUP_WINDOW_MS, SendError, type Sender, type SendFailure } from "./sender.js";
+import { DEDUP_WINDOW_MS, SendError, type Sender, type SendFailure, unknownFailure } from "./sender.js";
 import { sleep } from "./sleep.js";
 import type { SubscriptionRegistry } from "./subscriptions.js";
 
@@ -166,14 +166,6 @@ class ChannelRun {
       });
   }
 }
-
-const unknownFailure = (e: unknown, backoffMs: number): SendFailure => ({
-  kind: "retry",
-  afterMs: backoffMs,
-  reason: String((e as Error)?.message ?? e),
-  rateLimited: false,
-  uncertain: true,
-});
 
 /**
  * Run (or resume) a broadcast to the end: recover rows left in flight by a

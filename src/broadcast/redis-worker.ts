@@ -18,7 +18,8 @@ import type { Channel } from "./notice.js";
 import type { BroadcastRecord } from "./outbox.js";
 import { LostRowError, type RedisDelivery, type RedisOutbox } from "./outbox-redis.js";
 import type { SharedRateLimiter } from "./redis-limiter.js";
-import { DEDUP_WINDOW_MS, SendError, type Sender, type SendFailure } from "./sender.js";
+import { DEDUP_WINDOW_MS, SendError, type Sender, type SendFailure, unknownFailure } from "./sender.js";
+import { sleep } from "./sleep.js";
 import type { AuditStore, SubscriptionStore } from "./stores.js";
 
 /** The data of a delivery job (its id is `<noticeId>.<seq>`, so a row is queued once). */
@@ -49,21 +50,11 @@ const MAX_RATE_LIMITED = 20;
 /** Limiter waits up to this long (ms) are slept in the job; longer ones delay the job. */
 const SHORT_WAIT_MS = 150;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Park the job until `at` (ms since the epoch) without holding a worker slot. */
 async function delay(job: Job, token: string | undefined, at: number): Promise<never> {
   await job.moveToDelayed(Math.ceil(at), token);
   throw new DelayedError();
 }
-
-const unknownFailure = (e: unknown, backoffMs: number): SendFailure => ({
-  kind: "retry",
-  afterMs: backoffMs,
-  reason: String((e as Error)?.message ?? e),
-  rateLimited: false,
-  uncertain: true,
-});
 
 /**
  * Process one delivery job (the BullMQ processor; `token` is the job's lock token).

@@ -41,3 +41,15 @@ export interface Sender {
  * Lark's message `uuid` holds for one hour; Telegram has no idempotency key.
  */
 export const DEDUP_WINDOW_MS: Record<Channel, number> = { telegram: 0, lark: 3_600_000 };
+
+/**
+ * The failure for an error no sender classified: retried after `backoffMs` ms and counted as
+ * uncertain (the request may have reached the platform).
+ */
+export const unknownFailure = (e: unknown, backoffMs: number): SendFailure => ({
+  kind: "retry",
+  afterMs: backoffMs,
+  reason: String((e as Error)?.message ?? e),
+  rateLimited: false,
+  uncertain: true,
+});
