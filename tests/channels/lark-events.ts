@@ -12,8 +12,7 @@ export const ENCRYPT_KEY = "kP3vZ8qW1sX5mN7bT2yR6uE4";
 export const VERIFICATION_TOKEN = "vt-4fB9xQ2mL7kW1nR5";
 
 /** Lark's encryption of a JSON body. */
-export function encrypt(plain: string, key = ENCRYPT_KEY): string {
-  const iv = randomBytes(16);
+export function encrypt(plain: string, key = ENCRYPT_KEY, iv: Buffer = randomBytes(16)): string {
   const cipher = createCipheriv("aes-256-cbc", createHash("sha256").update(key).digest(), iv);
   return Buffer.concat([iv, cipher.update(plain, "utf8"), cipher.final()]).toString("base64");
 }

@@ -44,14 +44,17 @@ export function legacyCardSignature(timestamp: string, nonce: string, verificati
  * @param encrypted base64 of IV (16 bytes) + AES-256-CBC ciphertext
  * @param encryptKey LARK_ENCRYPT_KEY
  * @returns the plaintext (a JSON document)
- * @throws Error when the data is too short, the key is wrong or the padding is broken
+ * @throws Error when the data is too short, the padding is broken or the result is not UTF-8 (a wrong key)
  */
 export function decryptPayload(encrypted: string, encryptKey: string): string {
   const data = Buffer.from(encrypted, "base64");
   if (data.length < 32 || data.length % 16 !== 0) throw new Error("encrypted payload has a wrong length");
   const key = createHash("sha256").update(encryptKey).digest();
   const decipher = createDecipheriv("aes-256-cbc", key, data.subarray(0, 16));
-  return Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]).toString("utf8");
+  const plain = Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]);
+  // A wrong key passes the padding check 1 time in 256; its garbage is then
+  // almost never UTF-8, and the caller's JSON.parse catches the rest.
+  return new TextDecoder("utf-8", { fatal: true }).decode(plain);
 }
 
 /**
