@@ -1,15 +1,37 @@
 /** `policybot kb check` and `policybot kb list`. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { formatIssue } from "../kb/errors.js";
 import { loadKnowledgeBase } from "../kb/load.js";
 import { statusLabel } from "../kb/status.js";
+import { loadCatalog } from "../nlu/catalog.js";
 import { policiesDir } from "./paths.js";
 
-/** Validate the KB; print every issue as file:line. @returns exit code (0 ok, 1 issues) */
+/**
+ * Problems of the catalogs (`intents.yaml`, `lexicon.yaml`): schema errors, and
+ * `sameSectors` names no program has (a typo would silently match nothing).
+ * A folder without catalogs (documents only) has none to check.
+ */
+function catalogProblems(root: string, sectors: Set<string>): string[] {
+  if (!existsSync(join(root, "lexicon.yaml")) && !existsSync(join(root, "intents.yaml"))) return [];
+  try {
+    const { lexicon } = loadCatalog(root);
+    return lexicon.sameSectors
+      .flat()
+      .filter((s) => !sectors.has(s))
+      .map((s) => `${root}/lexicon.yaml: sameSectors: 「${s}」不是任何项目的领域 / is no program's sector`);
+  } catch (e) {
+    return [(e as Error).message];
+  }
+}
+
+/** Validate the KB and its catalogs; print every issue as file:line. @returns exit code (0 ok, 1 issues) */
 export function runKbCheck(): number {
   const { kb, issues } = loadKnowledgeBase(policiesDir(), { strict: false });
-  if (issues.length > 0) {
-    for (const i of issues) process.stderr.write(`${formatIssue(i)}\n`);
-    process.stderr.write(`kb check: ${issues.length} 处错误 / error(s)\n`);
+  const problems = [...issues.map(formatIssue), ...catalogProblems(policiesDir(), new Set(kb.programs.flatMap((p) => p.program.sectors)))];
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`${p}\n`);
+    process.stderr.write(`kb check: ${problems.length} 处错误 / error(s)\n`);
     return 1;
   }
   const clauses = kb.documents.reduce((n, d) => n + d.clauses.length, 0);

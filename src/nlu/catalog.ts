@@ -32,6 +32,8 @@ export const Lexicon = z.object({
   stopwords: z.array(z.string()).default([]),
   domains: z.record(z.string(), z.array(z.string())).default({}),
   generic: z.array(z.string()).default([]),
+  /** Sector (领域) names that mean one field in different documents: a topic naming one takes all (broadcast audiences). */
+  sameSectors: z.array(z.array(z.string().min(1)).min(2)).default([]),
   amountAskingWords: z.array(z.string()).default([]),
   moneyWords: z.array(z.string()).default([]),
   criteriaAspects: z

@@ -34,10 +34,18 @@ describe("topics from free text", () => {
   it("finds regions by any name, sectors with their other spelling, programs by alias or id", () => {
     const p = parseTopics("平顶山、武清 卫生 和 社会事业人才培养专项 zz-talent-platforms 火星", kb);
     expect(p.topics.regions).toEqual(expect.arrayContaining(["平顶山市", "鹰城", "天津市武清区"]));
-    expect(p.topics.sectors).toEqual(["卫生", "医疗卫生"]);
+    expect(p.topics.sectors).toEqual(["卫生", "医疗卫生", "医疗"]);
     expect([...p.topics.programs].sort()).toEqual(["zz-social-talent", "zz-talent-platforms"]);
     expect(p.unknown).toEqual(["火星"]);
     expect(topicsText(p.topics, kb)).toContain("地区：平顶山市、天津市武清区");
+  });
+
+  it("takes a field under every name the documents give it (lexicon sameSectors), and everyday words for it", () => {
+    expect(parseTopics("医院", kb)).toEqual({ topics: { programs: [], regions: [], sectors: ["卫生", "医疗卫生", "医疗"] }, unknown: [] });
+    expect(parseTopics("医疗卫生", kb).topics.sectors.sort()).toEqual(["医疗", "医疗卫生", "卫生"].sort());
+    expect(parseTopics("文化", kb).topics.sectors).toEqual(expect.arrayContaining(["文化", "文化体育", "文化旅游"]));
+    // A name inside another sector's name is not that sector: 教育 is not 人才教育.
+    expect(parseTopics("教育", kb).topics.sectors).toEqual(["教育"]);
   });
 
   it("reads no topics (or 全部) as everything", () => {

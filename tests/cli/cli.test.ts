@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, FIXTURES, ROOT } from "../helpers/paths.js";
+import { CLI, FIXTURES, POLICIES, ROOT } from "../helpers/paths.js";
 
 interface Run {
   code: number | null;
@@ -143,6 +145,18 @@ describe("policybot kb", () => {
     const r = run(["kb", "check"], { env: { POLICYBOT_POLICIES: join(FIXTURES, "kb-invalid", "invented-number") } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/social-talent\.yaml:27 programs\.0\.funding\.0\.amountCNY: 数字 300000/);
+    expect(r.stderr).toContain("kb check: 1 处错误");
+  });
+
+  it("kb check names a lexicon sameSectors entry that no program has", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kb-lexicon-"));
+    cpSync(POLICIES, dir, { recursive: true });
+    const lexicon = join(dir, "lexicon.yaml");
+    writeFileSync(lexicon, readFileSync(lexicon, "utf8").replace("  - [农业, 农口]", "  - [农业, 农口, 农业农村]"));
+    const r = run(["kb", "check"], { env: { POLICYBOT_POLICIES: dir } });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("lexicon.yaml: sameSectors: 「农业农村」不是任何项目的领域");
     expect(r.stderr).toContain("kb check: 1 处错误");
   });
 

@@ -4,10 +4,13 @@
  * `zz-social-talent`. Programs are found by id, title or alias (KB), regions
  * by any of a document's region names (郑州 → every name of 郑州市, so a
  * subscription matches notices whichever spelling they use), sectors by the
- * KB programs' `sectors` (卫生 also takes 医疗卫生). Whatever is left is
- * returned as not understood, so the chat can show what it took.
+ * KB programs' `sectors` or by the lexicon's everyday words for a domain
+ * (医院 → 卫生); a sector takes the names the lexicon's `sameSectors` gives the
+ * same field (卫生 → 医疗卫生、医疗). Whatever is left is returned as not
+ * understood, so the chat can show what it took.
  */
 import type { KnowledgeBase } from "../../kb/load.js";
+import { loadCatalog } from "../../nlu/catalog.js";
 import { ALL_TOPICS, type Topics } from "../topics.js";
 
 /** The topics found, and the words that matched nothing. */
@@ -19,8 +22,37 @@ export interface ParsedTopics {
 /** Shortest alias used to find a program in free text (shorter ones are too often ordinary words). */
 const MIN_ALIAS = 4;
 
-/** Sector names that mean the same field in different documents. */
-const SAME_SECTOR: Record<string, string[]> = { 卫生: ["医疗卫生"], 医疗卫生: ["卫生"], 医疗: ["医疗卫生", "卫生"] };
+/** What the lexicon says about sectors, read once per knowledge base. */
+interface SectorWords {
+  /** Everyday word → the KB sectors it names (from `domains`). */
+  words: Map<string, string[]>;
+  /** KB sector → every KB sector of the same field (from `sameSectors`). */
+  same: Map<string, string[]>;
+}
+
+const sectorWordsCache = new WeakMap<KnowledgeBase, SectorWords>();
+
+function sectorWords(kb: KnowledgeBase): SectorWords {
+  const cached = sectorWordsCache.get(kb);
+  if (cached) return cached;
+  const { lexicon } = loadCatalog(kb.root);
+  const kbSectors = new Set(kb.programs.flatMap((p) => p.program.sectors));
+  const same = new Map<string, string[]>();
+  for (const group of lexicon.sameSectors) {
+    const present = group.filter((s) => kbSectors.has(s));
+    for (const s of present) same.set(s, [...new Set([...(same.get(s) ?? [s]), ...present])]);
+  }
+  const words = new Map<string, string[]>();
+  for (const [domain, list] of Object.entries(lexicon.domains)) {
+    const named = [domain, ...list].filter((w) => kbSectors.has(w));
+    if (named.length === 0) continue;
+    const all = [...new Set(named.flatMap((s) => same.get(s) ?? [s]))];
+    for (const w of list) if (!kbSectors.has(w)) words.set(w, all);
+  }
+  const out = { words, same };
+  sectorWordsCache.set(kb, out);
+  return out;
+}
 
 /** Words that only mean "everything": `/subscribe 全部`. */
 const ALL_WORDS = /^(全部|所有|all|无|跳过|skip)$/i;
@@ -45,6 +77,8 @@ export function parseTopics(text: string, kb: KnowledgeBase): ParsedTopics {
     for (const n of document.doc.region.names) surfaces.push({ s: n, kind: "region", value: document.doc.region.names });
     for (const sec of program.sectors) surfaces.push({ s: sec, kind: "sector", value: [sec] });
   }
+  const lex = sectorWords(kb);
+  for (const [w, secs] of lex.words) surfaces.push({ s: w, kind: "sector", value: secs });
   surfaces.sort((a, b) => b.s.length - a.s.length);
   for (const x of surfaces) {
     if (!rest.includes(x.s)) continue;
@@ -52,9 +86,8 @@ export function parseTopics(text: string, kb: KnowledgeBase): ParsedTopics {
     for (const v of x.value) into.add(v);
     take(x.s);
   }
-  // The documents name one field differently (卫生 in 武清 and 玉溪, 医疗卫生 in 郑州): either takes both.
-  const allSectors = new Set(kb.programs.flatMap((p) => p.program.sectors));
-  for (const t of [...sectors]) for (const s of SAME_SECTOR[t] ?? []) if (allSectors.has(s)) sectors.add(s);
+  // The documents name one field differently (卫生 in 武清 and 玉溪, 医疗卫生 in 郑州): one takes all.
+  for (const t of [...sectors]) for (const s of lex.same.get(t) ?? []) sectors.add(s);
   const unknown = rest
     .split(/[\s,，、;；/|和及与]+/)
     .map((w) => w.trim())
