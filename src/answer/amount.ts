@@ -13,7 +13,8 @@ import type { Hit } from "./retrieve.js";
  * Whether the answer would state the amount asked for: among the structured
  * lines and quoted sentences, those that best match the question's specific
  * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
- * written as monthly.
+ * written as monthly. In a question about several programs (郑州…和玉溪研修人员…
+ * 分别多少), `othersWord` tells the words that describe another of them.
  */
 export function amountStated(
   u: Understanding,
@@ -23,6 +24,7 @@ export function amountStated(
   terms: string[],
   lexicon: Lexicon,
   programs: ProgramIndex,
+  othersWord: (w: string) => boolean = () => false,
 ): boolean {
   // A named program answers with its own clauses, not with another program's amount in the same article.
   const own = t.explicit && t.programs.length === 1 && t.programs[0] ? programs.citedClauses(t.programs[0]) : null;
@@ -41,7 +43,9 @@ export function amountStated(
   // Program names match every line of their program (and none of another target's): what the money
   // is for is in the other words (中原科技城的人才公寓租金 → 人才公寓、租金).
   const named = u.mentions.filter((m) => m.kind === "program").map((m) => m.surface);
-  const focus = words.filter((w) => !named.some((n) => n.includes(w)));
+  // The segmenter gives a compound and its parts (研修人员, 研修): the compound says what is meant.
+  const longest = words.filter((w) => !words.some((o) => o !== w && o.includes(w)));
+  const focus = longest.filter((w) => !named.some((n) => n.includes(w)) && !othersWord(w));
   // A structured line speaks for its program: match the question against its names too.
   const names = t.programs.map((p) => [p.title, ...p.aliases].join(" ")).join(" ");
   const candidates = [...structured.lines.map((l) => `${names} ${l}`), ...quoted.flatMap((h) => relevantSentences(h.clause.text, terms))];

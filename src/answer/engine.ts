@@ -44,6 +44,7 @@ export class Engine {
   private readonly programs: ProgramIndex;
   private readonly isProgram = (id: string): boolean => this.programs.byId(id) !== undefined;
   private readonly abouts = new WeakMap<Clause, string>();
+  private readonly texts = new WeakMap<LoadedDocument, string>();
 
   private constructor(
     readonly kb: KnowledgeBase,
@@ -356,7 +357,20 @@ export class Engine {
           // programs' values are too varied to list.
           (!anyStructured || (structuredOf.get(t)?.lines.length ?? 0) > 0 || (hitsOf.get(t)?.[0]?.score ?? 0) >= topScore)),
     );
-    kept.sort((a, b) => Number(b.explicit) - Number(a.explicit) || (hitsOf.get(b)?.[0]?.score ?? 0) - (hitsOf.get(a)?.[0]?.score ?? 0));
+    // Named targets in the order the question names them (郑州…和玉溪… → 郑州 first), then by their best clause.
+    const namedAt = (t: Target) => {
+      const at = u.mentions
+        .filter((m) => m.ref === t.document.doc.id || t.programs.some((p) => p.id === m.ref))
+        .map((m) => u.zh.indexOf(m.surface))
+        .filter((i) => i >= 0);
+      return at.length > 0 ? Math.min(...at) : Number.MAX_SAFE_INTEGER;
+    };
+    kept.sort(
+      (a, b) =>
+        Number(b.explicit) - Number(a.explicit) ||
+        (a.explicit && b.explicit ? namedAt(a) - namedAt(b) : 0) ||
+        (hitsOf.get(b)?.[0]?.score ?? 0) - (hitsOf.get(a)?.[0]?.score ?? 0),
+    );
     const multi = kept.length > 1;
     for (const t of kept.slice(0, 4)) {
       const doc = t.document.doc;
@@ -393,7 +407,10 @@ export class Engine {
         .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
-      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs))
+      // A word of the question that only another target's document uses describes that target's money.
+      const othersWord = (w: string) =>
+        multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w));
+      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, othersWord))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
       for (const h of quoted) {
         section.push(
@@ -488,6 +505,16 @@ export class Engine {
   private keeps(t: Target): (c: Clause) => boolean {
     const inScope = this.inScope(t);
     return (c) => inScope(c) || !this.programs.isProgramScoped(t.document, c);
+  }
+
+  /** Every clause text of a document, joined (cached). */
+  private documentText(d: LoadedDocument): string {
+    let t = this.texts.get(d);
+    if (t === undefined) {
+      t = d.clauses.map((c) => c.text).join("\n");
+      this.texts.set(d, t);
+    }
+    return t;
   }
 
   /** What a clause is about, for telling tiers apart: its label and the start of its text. */

@@ -2,7 +2,7 @@
 import { AlignmentType, type FileChild, LineRuleType, Paragraph } from "docx";
 import { inlineBlock, type Place, paragraph, paragraphs } from "./paragraphs.js";
 import type { Block } from "./schema.js";
-import { itemScopes, type Scope, text } from "./scope.js";
+import { itemScopes, lookup, type Scope, text } from "./scope.js";
 import { BODY, BODY_LINE, textRuns } from "./style.js";
 import { table } from "./table.js";
 import { cleanText } from "./text.js";
@@ -31,6 +31,11 @@ function title(block: Extract<Block, { type: "title" }>, scope: Scope, path: str
   return out;
 }
 
+/** A `when` field without a value: missing, null, empty text or an empty list. */
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === false || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
+}
+
 /**
  * The docx children of template blocks, rendered against a scope.
  * @param path block path for error messages, e.g. `body`
@@ -54,6 +59,7 @@ export function renderBlocks(blocks: Block[], scope: Scope, path: string): FileC
         );
         break;
       case "table":
+        if (block.when && isEmpty(lookup(scope, block.when))) break;
         out.push(table(block, scope, at));
         break;
       case "pageBreak":

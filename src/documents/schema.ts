@@ -146,6 +146,8 @@ export const TableBlock = z.object({
   size: FontSize.default("小四"),
   /** Text alignment of cells that do not set one (default center). */
   align: Align.optional(),
+  /** Print the table only when this field has a value (a non-empty list or text), e.g. `failures`. */
+  when: z.string().min(1).optional(),
 });
 export type TableBlock = z.infer<typeof TableBlock>;
 
