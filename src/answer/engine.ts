@@ -206,6 +206,22 @@ export class Engine {
       );
     }
 
+    // 人才绿色通道是怎么规定的: one phrase names programs of several documents and nothing says which → ask.
+    const ambiguous = this.ambiguousPhrase(u, explicitDocs, explicitPrograms, inherit);
+    if (ambiguous) {
+      return clarifyTurn(
+        question,
+        intent ?? { id: null, label: ambiguous },
+        explicitPrograms.map((id) => {
+          const p = this.programs.byId(id);
+          return { label: p ? `${p.program.title}（${p.document.doc.shortTitle}）` : id, value: id };
+        }),
+        null,
+        { ...EMPTY_CONTEXT, intent: intent?.id ?? null },
+        this.isProgram,
+      );
+    }
+
     const targets = this.programs.resolveTargets(docIds, programIds, domains, tiers);
     // Inside a scope the names that chose it (武清, 鲲鹏工程) no longer discriminate between clauses.
     const names = u.mentions.filter((m) => m.kind === "document").map((m) => m.surface);
@@ -304,6 +320,18 @@ export class Engine {
   }
 
   /**
+   * The phrase (绿色通道) when it alone names programs of two or more documents: no place,
+   * no other program named, not a comparison, not a follow-up in a chat that has chosen.
+   */
+  private ambiguousPhrase(u: Understanding, explicitDocs: string[], explicitPrograms: string[], inherit: boolean): string | null {
+    if (explicitDocs.length > 0 || inherit || u.cross || explicitPrograms.length < 2) return null;
+    const surfaces = unique(u.mentions.filter((m) => m.kind === "program").map((m) => m.surface));
+    if (surfaces.length !== 1 || u.mentions.some((m) => m.kind !== "program")) return null;
+    const docs = unique(explicitPrograms.map((id) => this.programs.byId(id)?.document.doc.id ?? ""));
+    return docs.length >= 2 ? (surfaces[0] ?? null) : null;
+  }
+
+  /**
    * Every content word of the question (at least `min` of them) is one no clause uses, nor a typo
    * of one (电影、护照、个人所得税 减免). Inside a named scope one colloquial word (派别的活) is not enough.
    */
@@ -385,7 +413,8 @@ export class Engine {
       // Several programs in view and a specific question: keep only the programs whose
       // values cite the best-matching clause (平顶山's 9 programs, one of them relevant).
       const bestHit = hitsOf.get(t)?.[0];
-      if (t.programs.length > 1 && bestHit && u.specific.length > 0) {
+      const documentLevel = intent?.field === "status" || intent?.field === "basis";
+      if (t.programs.length > 1 && bestHit && u.specific.length > 0 && !documentLevel) {
         const citing = t.programs.filter((p) => this.programs.citedClauses(p).has(bestHit.clause.id));
         structured =
           citing.length > 0 && citing.length < t.programs.length

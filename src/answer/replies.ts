@@ -63,7 +63,7 @@ export function supersededTurn(kb: KnowledgeBase, title: string): Turn | null {
 /** A clarifying question listing the candidates (numbered; chat channels show them as buttons). */
 export function clarifyTurn(
   question: string,
-  intent: Intent,
+  intent: Intent | { id: null; label: string },
   choices: Choice[],
   document: LoadedDocument | null,
   next: ChatContext,
