@@ -20,7 +20,16 @@ import { matchChoice } from "./choices.js";
 import { excerpt } from "./excerpt.js";
 import { ProgramIndex, type Target } from "./programs.js";
 import { renderField } from "./render.js";
-import { allStatusesTurn, citations, clarifyTurn, noAmountTurn, noAnswerTurn, plainTurn, supersededTurn } from "./replies.js";
+import {
+  allStatusesTurn,
+  citations,
+  clarifyTurn,
+  noAmountTurn,
+  noAnswerTurn,
+  notStatedTurn,
+  plainTurn,
+  supersededTurn,
+} from "./replies.js";
 import { bigramsOf, ClauseIndex, type Hit } from "./retrieve.js";
 import { checkSlots } from "./slots-check.js";
 import { structuredFor } from "./structured.js";
@@ -247,6 +256,8 @@ export class Engine {
 
     if (targets.length === 0 && intent?.field === "status") return allStatusesTurn(this.kb, nextContext);
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
+    const unstated = this.unstatedNumber(u, intent, targets, terms);
+    if (unstated) return notStatedTurn(unstated.target, unstated.hit, unstated.what, intent?.id ?? null, nextContext);
     // 郑州社会事业人才的个人所得税怎么减免: nothing asked that the documents know of (no intent, and
     // every content word foreign to them): say the documents do not answer rather than quote a neighbour.
     if (!intent && !u.followUp && this.foreignContent(u, 2)) return noAnswerTurn(this.kb, nextContext);
@@ -317,6 +328,39 @@ export class Engine {
       },
       hits,
     );
+  }
+
+  /**
+   * A number asked (名额、金额) about something the documents name but give no number for:
+   * a scheme a program only mentions (“671青年人才工程”每年选拔多少人), or the quota of a
+   * place below the documents' regions (给金水区分配了多少个名额: quotas are set by yearly notices).
+   */
+  private unstatedNumber(
+    u: Understanding,
+    intent: Intent | null,
+    targets: Target[],
+    terms: { term: string; weight: number }[],
+  ): { target: Target; hit: Hit | undefined; what: string } | null {
+    const quota = intent?.id === "quota";
+    if (!quota && !u.asksAmount) return null;
+    const what = quota ? "名额（人数）" : "金额";
+    const firstHit = (t: Target) =>
+      this.scopedHits(
+        t,
+        this.index.query(terms, (_c, d) => d === t.document),
+        u,
+      )[0];
+    for (const m of u.mentions) {
+      if (m.kind !== "program") continue;
+      const p = this.programs.byId(m.ref);
+      if (!p || !p.program.mentionedSchemes.some((s) => s.normalize("NFKC").toLowerCase() === m.surface)) continue;
+      const target = targets.find((t) => t.document === p.document) ?? { document: p.document, programs: [p.program], explicit: true };
+      return { target, hit: firstHit(target), what: `“${m.surface}”的${what}` };
+    }
+    const target = targets[0];
+    if (!quota || !target) return null;
+    const place = u.tokens.find((w) => /^[\u4e00-\u9fff]{2,6}(区|县|镇|乡|街道)$/.test(w) && !this.nlu.corpus.includes(w));
+    return place ? { target, hit: firstHit(target), what: `分配给${place}的名额` } : null;
   }
 
   /**

@@ -88,14 +88,21 @@ export function clarifyTurn(
 
 /** The documents mention the support but state no amount: say so and who to ask, never a guess. */
 export function noAmountTurn(t: Target, hit: Hit | undefined, next: ChatContext, period: "" | "月" | "天" = ""): Turn {
+  return notStatedTurn(t, hit, period ? `按${period}发放的金额` : "具体金额", "funding", next);
+}
+
+/**
+ * The documents mention the matter but do not state the figure asked for
+ * (`what`: 具体金额, “671青年人才工程”的名额 …): say so, cite where it is mentioned, and who to ask.
+ */
+export function notStatedTurn(t: Target, hit: Hit | undefined, what: string, intent: string | null, next: ChatContext): Turn {
   const where = hit ? `《${t.document.doc.title}》${hit.clause.label}提到了相关内容，但` : `《${t.document.doc.title}》`;
-  const what = period ? `没有规定按${period}发放的金额` : "没有规定具体金额";
   return {
     answer: {
       status: "no_answer",
-      answer: `${where}文件${what}，我不能替您估算。请咨询${whoToAsk(t.document)}。`,
+      answer: `${where}文件没有规定${what}，我不能替您估算。请咨询${whoToAsk(t.document)}。`,
       citations: hit ? citations([{ document: t.document, clauseId: hit.clause.id }]) : [],
-      intent: "funding",
+      intent,
       programs: t.programs.map((p) => ({ id: p.id, title: p.title })),
       confidence: 0.6,
     },

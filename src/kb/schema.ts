@@ -158,6 +158,12 @@ export const Program = z.object({
   title: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),
   aliasesEn: z.array(z.string().min(1)).default([]),
+  /**
+   * Other schemes (工程/计划) the program's clauses name without giving their own rules, e.g.
+   * 平顶山's “671青年人才工程”: a question about them is answered from this program's clauses,
+   * but a number asked about them (名额、金额) is not stated by the document.
+   */
+  mentionedSchemes: z.array(z.string().min(1)).default([]),
   /** 武清 domain (卫生, 教育 …) or null. */
   domain: z.string().optional(),
   /** 拔尖人才 / 骨干人才 / 优秀处级干部 … */

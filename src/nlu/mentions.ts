@@ -50,7 +50,7 @@ export class MentionIndex {
         if (s.docNumber) add(s.docNumber, "superseded", s.title);
       }
       for (const p of d.doc.programs) {
-        for (const n of [p.title, ...p.aliases, ...p.aliasesEn]) add(n, "program", p.id);
+        for (const n of [p.title, ...p.aliases, ...p.aliasesEn, ...p.mentionedSchemes]) add(n, "program", p.id);
         if (p.tier) for (const t of TIER_SHORT(p.tier)) add(t, "tier", p.tier);
       }
     }
