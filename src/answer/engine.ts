@@ -353,7 +353,8 @@ export class Engine {
     for (const m of u.mentions) {
       if (m.kind !== "program") continue;
       const p = this.programs.byId(m.ref);
-      if (!p || !p.program.mentionedSchemes.some((s) => s.normalize("NFKC").toLowerCase() === m.surface)) continue;
+      if (!p) continue;
+      if (!p.program.mentionedSchemes.some((s) => s.normalize("NFKC").toLowerCase() === m.surface)) continue;
       const target = targets.find((t) => t.document === p.document) ?? { document: p.document, programs: [p.program], explicit: true };
       return { target, hit: firstHit(target), what: `“${m.surface}”的${what}` };
     }
