@@ -273,10 +273,10 @@ describe("Lark webhook: interviews", () => {
     expect(textOf(turn.sent.at(-1))).toContain("隐私说明");
     turn = await press(chat, turn.sent.at(-1), "同意");
     const pressed = presses;
-    for (const a of ["郑州市", "医疗卫生", "中国", "40", "博士", "6", "是", "否", "否", "未认定"]) {
+    for (const a of ["郑州市", "医疗卫生", "中国", "40", "博士", "事业单位", "6", "是", "否", "否", "未认定"]) {
       turn = await answer(chat, turn.sent.at(-1), a);
     }
-    expect(presses - pressed).toBe(8); // every answer but the two numbers was a button
+    expect(presses - pressed).toBe(9); // every answer but the two numbers was a button
     const all = turn.sent.map(textOf).join("\n");
     expect(all).toContain("资格自测结果");
     expect(all).toContain("郑州市社会事业人才培养专项 —— 符合");

@@ -201,6 +201,7 @@ describe.each(stores)("Telegram sessions in the %s store", (_name, make) => {
       ["中国", "press"],
       ["40", "type"],
       ["博士", "press"],
+      ["事业单位", "press"], // 单位性质: 郑州 selects from 企事业单位
       ["6", "type"],
       ["是", "press"],
       ["否", "press"],
@@ -211,7 +212,7 @@ describe.each(stores)("Telegram sessions in the %s store", (_name, make) => {
     for (const [answer, how] of script) {
       await bot.handleUpdate(how === "press" ? press(button(20, answer), 20) : text(answer, chat, 20));
     }
-    expect(fake.of("answerCallbackQuery").length).toBe(answered + 8); // every press is answered
+    expect(fake.of("answerCallbackQuery").length).toBe(answered + 9); // every press is answered
     const verdict = String(lastTo(20)?.json?.text);
     expect(verdict).toContain("资格自测结果");
     expect(verdict).toContain("✔ 郑州市社会事业人才培养专项 —— 符合");

@@ -22,6 +22,7 @@ const good = profileFile("good.json", {
   age: 42,
   nationality: "中国",
   region: "郑州市",
+  employerKind: "事业单位",
   sector: "人文社科",
   degree: "博士",
   professionalTitle: "正高级",

@@ -76,12 +76,16 @@ describe("self-check on the real knowledge base", () => {
   });
 
   it("after 郑州市 it asks only about 郑州 programs and never about 武清/玉溪-only fields", async () => {
-    const turns = await run(check, deps, ["郑州市", "医疗卫生", "中国", "40", "博士", "副高级", "6", "是", "否", "否", "未认定"]);
+    const turns = await run(check, deps, ["郑州市", "医疗卫生", "中国", "40", "博士", "事业单位", "6", "是", "否", "否", "未认定"]);
     const asked = turns.map((t) => t.state.pending).filter((x): x is string => x !== null);
     for (const never of ["sector-wuqing", "sector-yuxi", "teaching-years", "cadre-rank", "employer-level", "gender", "social-work-years"])
       expect(asked).not.toContain(never);
     expect(asked[0]).toBe("region");
     expect(asked[1]).toBe("sector-zhengzhou");
+    // 博士 already meets 高级职称或博士学位, so 职称 is not asked; 郑州 asks 单位性质 (企事业单位, 第二条).
+    expect(asked).not.toContain("professional-title");
+    expect(asked).toContain("employer-kind");
+    expect(new Set(asked).size).toBe(asked.length); // every answer accepted, nothing asked twice
     const end = last(turns);
     expect(end.state.phase).toBe("done");
     expect(said(end.replies)).toContain("✔ 郑州市社会事业人才培养专项 —— 符合");
@@ -91,7 +95,7 @@ describe("self-check on the real knowledge base", () => {
 
   it("an answer that rules a program out stops the questions only it needs", async () => {
     // 参照公务员法管理 → 社会事业人才 ineligible: 已入选人才项目 (read only by it) is no longer asked.
-    const turns = await run(check, deps, ["郑州市", "教育", "中国", "40", "博士", "副高级", "6", "是", "是", "未认定"]);
+    const turns = await run(check, deps, ["郑州市", "教育", "中国", "40", "博士", "事业单位", "6", "是", "是", "未认定"]);
     const asked = turns.map((t) => t.state.pending);
     expect(asked).not.toContain("already-recognized");
     expect(said(last(turns).replies)).toContain("参照公务员法管理的事业单位人员不列入选拔培养范围");

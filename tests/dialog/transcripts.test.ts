@@ -53,12 +53,14 @@ describe("interview transcripts", () => {
     const { stdout, cwd } = golden("self-check");
     expect(stdout).toContain("依据：《郑州市社会事业人才培养专项实施细则》（郑人社规〔2024〕1号）第四条");
     expect(stdout).toContain("请输入周岁年龄");
+    expect(stdout).toContain("您的单位性质是？"); // 郑州 selects from 企事业单位 (第二条)
     expect(stdout).toContain("✔ 郑州市社会事业人才培养专项 —— 符合");
     expect(stdout).not.toContain("您的教龄"); // 武清-only question never asked
     expect(stdout).toContain("已生成文件：out/资格自测报告-2026-11-22.docx");
     expect(stdout).toContain("20万元"); // the last question went to the Q&A engine
     const text = await docxText(join(cwd, "out", "资格自测报告-2026-11-22.docx"));
-    for (const s of ["资格自测报告", "郑州市", "医疗卫生", "博士", "郑州市社会事业人才培养专项", "第四条"]) expect(text).toContain(s);
+    for (const s of ["资格自测报告", "郑州市", "医疗卫生", "博士", "单位性质", "郑州市社会事业人才培养专项", "第四条"])
+      expect(text).toContain(s);
   });
 
   it("郑州 社会事业 申报表: 上一步, 修改, an invalid 身份证号, the .docx holds the answers", async () => {

@@ -29,6 +29,7 @@ const zhengzhou: Profile = {
   age: 40,
   nationality: "中国",
   region: "郑州市",
+  employerKind: "事业单位",
   sector: "教育",
   degree: "博士",
   professionalTitle: "副高级",
@@ -62,6 +63,18 @@ describe("verdicts", () => {
     expect(r.verdict).toBe("incomplete");
     expect(r.nextSteps.join("")).toContain("age");
     expect(r.criteria.find((c) => c.status === "unknown")?.explanation).toContain("年龄");
+  });
+  it("only 企事业单位 staff are selected (第二条): 党政机关 is ineligible, a missing 单位性质 is incomplete", () => {
+    expect(run("zz-social-talent", { ...zhengzhou, employerKind: "企业" }).verdict).toBe("eligible");
+    const r = run("zz-social-talent", { ...zhengzhou, employerKind: "党政机关" });
+    expect(r.verdict).toBe("ineligible");
+    const notMet = r.criteria.filter((c) => c.status === "not_met");
+    expect(notMet).toHaveLength(1);
+    expect(notMet[0]?.text).toContain("企事业单位");
+    expect(notMet[0]?.fields).toEqual(["employerKind"]);
+    expect(notMet[0]?.source.clause).toBe("第二条");
+    const { employerKind: _k, ...noKind } = zhengzhou;
+    expect(run("zz-social-talent", noKind).verdict).toBe("incomplete");
   });
   it("高级职称或博士学位: either satisfies the anyOf criterion", () => {
     expect(run("zz-social-talent", { ...zhengzhou, degree: "硕士" }).verdict).toBe("eligible");
@@ -111,6 +124,23 @@ describe("facts and explanations", () => {
     };
     expect(run("wq-urban-top", { ...base, gender: "女", age: 52 }).verdict).not.toBe("eligible");
     expect(run("wq-urban-top", { ...base, gender: "男", age: 52 }).criteria.some((c) => c.status === "not_met")).toBe(false);
+  });
+});
+
+describe("专业技术人才 (平顶山 引育工程: a title or a professional post)", () => {
+  const pingdingshan: Profile = { nationality: "中国", region: "平顶山市" };
+  it("no title and no professional post is ineligible; 中级 alone, or a professional post alone, satisfies it", () => {
+    const r = run("pds-talent-project", { ...pingdingshan, professionalTitle: "无", inProfessionalPost: false });
+    expect(r.verdict).toBe("ineligible");
+    const notMet = r.criteria.filter((c) => c.status === "not_met");
+    expect(notMet).toHaveLength(1);
+    expect(notMet[0]?.text).toContain("专业技术");
+    expect(notMet[0]?.fields).toEqual(["professionalTitle", "inProfessionalPost"]);
+    const titled = run("pds-talent-project", { ...pingdingshan, professionalTitle: "中级" });
+    expect(titled.verdict).toBe("eligible");
+    expect(titled.criteria.some((c) => c.status === "not_met" || c.status === "unknown")).toBe(false);
+    expect(run("pds-talent-project", { ...pingdingshan, professionalTitle: "无", inProfessionalPost: true }).verdict).toBe("eligible");
+    expect(run("pds-talent-project", pingdingshan).verdict).toBe("incomplete");
   });
 });
 
