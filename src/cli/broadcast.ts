@@ -27,6 +27,7 @@ import { loadNotice, type Notice, NoticeError } from "../broadcast/notice.js";
 import { noticeFileName } from "../broadcast/notice-docx.js";
 import { isRedisUrl } from "../broadcast/redis-conn.js";
 import { type BroadcastReport, type Progress, progressLine, reportCsv, reportText } from "../broadcast/report.js";
+import { renderReportDocx } from "../broadcast/report-docx.js";
 import { parseAdminIds } from "../broadcast/roles.js";
 import { ChannelNotConfiguredError, configured } from "../broadcast/senders.js";
 import { describeTopics } from "../broadcast/topics.js";
@@ -181,7 +182,9 @@ export async function runBroadcastCommand(opts: BroadcastOptions): Promise<numbe
         process.stdout.write(`${reportText(report)}\n`);
         const file = csv ?? join(process.cwd(), `broadcast-${id}-report.csv`);
         writeFileSync(file, reportCsv(await backend.rows(id)));
-        process.stdout.write(`报告 / report: ${file}\n`);
+        const docx = file.replace(/\.csv$/, ".docx");
+        writeFileSync(docx, await renderReportDocx(report, templatesDir()));
+        process.stdout.write(`报告 / report: ${file}\n群发报告 / report document: ${docx}\n`);
         if (report.state !== "done") unfinished = true;
         if (controller.signal.aborted) break;
       }

@@ -7,7 +7,7 @@
 import { z } from "zod";
 
 /** The kinds of documents policybot writes. */
-export const TemplateKind = z.enum(["申报表", "申请表", "考核登记表", "资格自测报告", "政策要点", "通知"]);
+export const TemplateKind = z.enum(["申报表", "申请表", "考核登记表", "资格自测报告", "政策要点", "通知", "群发报告"]);
 export type TemplateKind = z.infer<typeof TemplateKind>;
 
 /** One field of the data a template expects (a contract with the interview engine). */

@@ -206,7 +206,7 @@ describe("broadcasts from Telegram chats", () => {
     }
     expect(to(GONE.id).some((c) => c.json?.text === expected.text)).toBe(false);
 
-    // One progress message, edited to the end; then the report as text and .csv.
+    // One progress message, edited to the end; then the report as text, .csv and .docx.
     const progress = to(ADMIN).filter((c) => String(c.json?.text).startsWith("群发《"));
     expect(progress).toHaveLength(1);
     const edits = fake.of("editMessageText").filter((c) => Number(c.json?.chat_id) === ADMIN);
@@ -218,9 +218,17 @@ describe("broadcasts from Telegram chats", () => {
     expect(report).toContain("失败 / failures (1)");
     expect(report).toMatch(/踢出机器人的群：403 Forbidden: bot was kicked/);
     expect(new SubscriptionRegistry(db).get("telegram", String(KICKED.id))?.ended?.reason).toContain("403");
-    const csv = uploadOf(to(ADMIN, "sendDocument").at(-1) as Call);
-    expect(csv.fileName).toMatch(/\.csv$/);
-    expect(csv.data.toString("utf8")).toContain("郑州教育群");
+    const [csv, reportDoc] = to(ADMIN, "sendDocument")
+      .slice(-2)
+      .map((c) => uploadOf(c as Call));
+    expect(csv?.fileName).toMatch(/\.csv$/);
+    expect(csv?.data.toString("utf8")).toContain("郑州教育群");
+    // …and as the 群发报告 .docx (templates/broadcast-report.yaml).
+    expect(reportDoc?.fileName).toMatch(/^群发报告-.+\.docx$/);
+    const doc = (await mammoth.extractRawText({ buffer: reportDoc?.data as Buffer })).value;
+    expect(doc).toContain("共 3 个群：已发送 2，失败 1");
+    expect(doc).toContain("403 Forbidden: bot was kicked");
+    expect(doc).toContain("已退订（不再发送）");
   });
 
   it("grants a broadcaster who can then /notice, schedules a notice for later", async () => {

@@ -16,6 +16,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mammoth from "mammoth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/broadcast/audit.js";
 import { openBroadcastDb } from "../../src/broadcast/db.js";
@@ -166,5 +167,11 @@ describe("policybot broadcast: SIGKILL mid-way, then resume", () => {
     const csv = readFileSync(join(dir, "notice-report.csv"), "utf8");
     expect(csv.trim().split("\r\n")).toHaveLength(2 * GROUPS + 1);
     expect(csv).toMatch(/telegram:-1000000000013,telegram,-1000000000013,TG群13,failed,,0,0,0,403 Forbidden: bot was kicked/);
+    // …and the 群发报告 .docx beside it: counts, every failure with its handling, the possible repeats.
+    const doc = (await mammoth.extractRawText({ path: join(dir, "notice-report.docx") })).value;
+    expect(doc).toContain(`共 ${2 * GROUPS} 个群：已发送 ${2 * GROUPS - 10}，失败 10，未完成 0`);
+    expect(doc).toContain("TG群13");
+    expect(doc).toContain("已退订（不再发送）");
+    expect(doc).toContain("可能收到两次");
   }, 90_000);
 });

@@ -26,7 +26,7 @@ describe("policybot templates", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^zz-social-talent-application\s+申报表\s+yaml\s+郑州市社会事业人才培养对象申报表$/m);
     expect(r.stdout).toMatch(/^notice-word\s+通知\s+docx\s+/m);
-    expect(r.stdout.trim().split("\n")).toHaveLength(8);
+    expect(r.stdout.trim().split("\n")).toHaveLength(9);
   });
 
   it("POLICYBOT_TEMPLATES points to another folder; broken templates are reported (exit 1)", () => {

@@ -88,6 +88,26 @@ export const DATA: Record<string, Record<string, unknown>> = {
     results: SELF_CHECK_RESULTS,
     details: SELF_CHECK_RESULTS,
   },
+  "broadcast-report": {
+    title: "关于开展2026年度社会事业人才培养对象申报工作的通知",
+    noticeId: "n-3f2a9c",
+    startedAt: "2026-11-22 09:00",
+    finishedAt: "2026-11-22 09:03",
+    stateLabel: "已完成",
+    total: 4,
+    sent: 2,
+    failed: 2,
+    unfinished: 0,
+    channels: [
+      { channel: "Telegram", total: 2, sent: 1, failed: 1 },
+      { channel: "飞书 / Lark", total: 2, sent: 1, failed: 1 },
+    ],
+    failures: [
+      { chat: "telegram:-1001", title: "郑州教育群", reason: "403 Forbidden: bot was kicked", handling: "已退订（不再发送）" },
+      { chat: "lark:oc_2", title: "郑州卫生群", reason: "500 内部错误（已重试 5 次）", handling: "可再次发送" },
+    ],
+    uncertain: [{ chat: "telegram:-1002", title: "郑州文化群", times: 1 }],
+  },
   notice: {
     title: "关于开展2026年度社会事业人才培养对象申报工作的通知",
     docNumber: "郑人社〔2026〕1号",

@@ -6,6 +6,7 @@ import { POLICIES } from "../helpers/paths.js";
 import { DATA, docText, TEMPLATES } from "./fixtures.js";
 
 const EXPECTED_IDS = [
+  "broadcast-report",
   "notice",
   "notice-word",
   "policy-brief",
@@ -250,5 +251,25 @@ describe("policy brief from the knowledge base", () => {
 
   it("unknown program → UnknownProgramError", () => {
     expect(() => policyBriefData(kb, "nope")).toThrow(/unknown program: nope/);
+  });
+});
+
+describe("broadcast-report", () => {
+  it("lists channels, failures with their handling and possible repeats; empty sections say 无", async () => {
+    const data = DATA["broadcast-report"] ?? {};
+    const t = await text("broadcast-report", data);
+    expect(t).toContain("群发报告");
+    expect(t).toContain("共 4 个群：已发送 2，失败 2，未完成 0");
+    expect(t).toContain("飞书 / Lark");
+    expect(t).toContain("403 Forbidden: bot was kicked");
+    expect(t).toContain("已退订（不再发送）");
+    expect(t).toContain("郑州文化群");
+    expect(t).toContain("可能收到两次");
+    const clean = await text("broadcast-report", { ...data, failed: 0, failures: [], uncertain: [], finishedAt: "" });
+    expect(clean).toContain("二、失败明细：无");
+    expect(clean).toContain("三、可能重复收到的群：无");
+    expect(clean).toContain("未完成");
+    expect(clean).not.toContain("重发次数");
+    expect(clean).not.toContain("序号");
   });
 });

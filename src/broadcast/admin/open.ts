@@ -69,7 +69,15 @@ const backendOptions = (o: OpenOptions, settings: EngineDeps["settings"]): OpenB
 
 /** Assemble the chat side over a backend and its origins; `closeStorage` runs after the runner stopped. */
 function assemble(o: OpenOptions, backend: BroadcastBackend, origins: OriginStore, closeStorage: () => Promise<void>): OpenedChatBroadcast {
-  const runner = new ChatRunner({ backend, origins, log: o.log, editEveryMs: o.editEveryMs, tickMs: o.tickMs, claimMs: o.claimMs });
+  const runner = new ChatRunner({
+    backend,
+    origins,
+    templatesDir: o.templatesDir,
+    log: o.log,
+    editEveryMs: o.editEveryMs,
+    tickMs: o.tickMs,
+    claimMs: o.claimMs,
+  });
   const channels = (["telegram", "lark"] as Channel[]).filter((c) => configured(o.env, c));
   const broadcast = new ChatBroadcast({
     backend,

@@ -70,14 +70,14 @@ export class ProgressMessage {
    * Send the report (text, then the .csv) unless it was sent already, then remember it was; only the claim's
    * holder does. A failure to send rejects (the report is not marked sent).
    */
-  async report(text: string, fileName: string, csv: () => Promise<string>): Promise<void> {
+  async report(text: string, files: { fileName: string; data: () => Promise<Buffer> }[]): Promise<void> {
     const t = this.target;
     if (!t) return;
     await this.settle();
     if (!(await this.hold(true))) return;
     if ((await this.o.origins.get(this.o.noticeId))?.reported) return;
     await t.port.sendText(t.chatId, text);
-    await t.port.sendFile(t.chatId, fileName, Buffer.from(await csv()));
+    for (const f of files) await t.port.sendFile(t.chatId, f.fileName, await f.data());
     await this.o.origins.setReported(this.o.noticeId);
     this.over = true;
   }

@@ -15,6 +15,7 @@ import type { BroadcastBackend } from "../backend.js";
 import type { Channel } from "../notice.js";
 import { BroadcastBusyError } from "../outbox.js";
 import { type Progress, progressLine, reportCsv, reportText } from "../report.js";
+import { renderReportDocx, reportDocxName } from "../report-docx.js";
 import type { OriginStore } from "./origins.js";
 import type { AdminPort } from "./port.js";
 import { ProgressMessage } from "./progress.js";
@@ -23,6 +24,8 @@ import { ProgressMessage } from "./progress.js";
 export interface ChatRunnerOptions {
   backend: Pick<BroadcastBackend, "get" | "unfinished" | "run" | "rows">;
   origins: OriginStore;
+  /** The templates folder: the final report also goes to the admin as the 群发报告 .docx (without it, .csv only). */
+  templatesDir?: string;
   /** Called on failures worth logging (no message texts). */
   log?: (event: string, detail: Record<string, unknown>) => void;
   /** Least time between two edits of the progress message (default 1000 ms). */
@@ -158,7 +161,11 @@ export class ChatRunner {
       await progress.settle();
       if (report.state !== "done") return;
       finished = true;
-      await progress.report(reportText(report), `群发报告-${noticeId}.csv`, async () => reportCsv(await backend.rows(noticeId)));
+      const templatesDir = this.o.templatesDir;
+      await progress.report(reportText(report), [
+        { fileName: `群发报告-${noticeId}.csv`, data: async () => Buffer.from(reportCsv(await backend.rows(noticeId))) },
+        ...(templatesDir ? [{ fileName: reportDocxName(noticeId), data: () => renderReportDocx(report, templatesDir) }] : []),
+      ]);
     } finally {
       if (!finished) await progress.release();
     }
