@@ -22,14 +22,23 @@ export const EligibilityCase = z.object({
     }),
   ),
   kind: z.string().optional(),
+  /** The date the case is judged at (YYYY-MM-DD): cases about birthDate/employmentStartDate boundaries pin it. */
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 export type EligibilityCase = z.infer<typeof EligibilityCase>;
 
-/** Grade one case. @returns the reasons it failed (empty = pass) */
+/**
+ * Grade one case.
+ * @param asOf the date to judge at when the case does not pin one (default today)
+ * @returns the reasons it failed (empty = pass)
+ */
 export function gradeEligibility(kb: KnowledgeBase, c: EligibilityCase, asOf?: string): string[] {
   const parsed = Profile.safeParse(c.profile);
   if (!parsed.success) return [`invalid profile: ${profileErrors(parsed.error).join("; ")}`];
-  const results = evaluateAll(kb, parsed.data, { asOf });
+  const results = evaluateAll(kb, parsed.data, { asOf: c.asOf ?? asOf });
   const failures: string[] = [];
   for (const e of c.expect) {
     const matching = results.filter((r) => e.program_title_contains.every((w) => `${r.program.title}${r.program.document}`.includes(w)));

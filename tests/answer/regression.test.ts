@@ -47,3 +47,25 @@ describe("team regression eligibility set", () => {
     expect(gradeEligibility(engine.kb, c, "2026-06-01")).toEqual([]);
   });
 });
+
+describe("eligibility cases pin their date", () => {
+  const base = { id: "x", expect: [{ program_title_contains: ["社会事业人才"], verdict_in: ["eligible" as const] }] };
+  const profile = {
+    nationality: "中国",
+    region: "郑州市",
+    employerKind: "事业单位",
+    sector: "教育",
+    degree: "博士",
+    professionalTitle: "副高级",
+    birthDate: "1980-06-02",
+    yearsAtEmployer: 5,
+    inProfessionalPost: true,
+    isCivilServantManaged: false,
+    alreadyRecognizedTalent: false,
+  };
+  it("asOf in the case wins over the run's date (45 on 2026-06-01, 46 the day after unless pinned)", () => {
+    expect(gradeEligibility(engine.kb, EligibilityCase.parse({ ...base, profile }), "2026-06-01")).toEqual([]);
+    expect(gradeEligibility(engine.kb, EligibilityCase.parse({ ...base, profile }), "2026-06-02")).not.toEqual([]);
+    expect(gradeEligibility(engine.kb, EligibilityCase.parse({ ...base, profile, asOf: "2026-06-01" }), "2026-06-02")).toEqual([]);
+  });
+});
