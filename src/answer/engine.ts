@@ -174,6 +174,8 @@ export class Engine {
         .filter((m) => m.kind === "program")
         // A near-miss (人才培训 ≈ 人才培育) of another document's alias does not outweigh a named document.
         .filter((m) => m.score >= 1 || namedRegions.size === 0 || namedRegions.has(this.programs.byId(m.ref)?.document.doc.id ?? ""))
+        // …nor is a near-miss that is itself a phrase several documents use (人才培养 ≈ 人才培育).
+        .filter((m) => m.score >= 1 || !this.programs.isCommonPhrase(m.surface))
         .filter((m) => {
           const doc = this.programs.byId(m.ref)?.document.doc.id;
           return namedRegions.size === 0 || (doc !== undefined && namedRegions.has(doc)) || !this.programs.isCommonPhrase(m.surface);
@@ -264,10 +266,10 @@ export class Engine {
 
     // One document with several programs that answer differently → clarify.
     // A question that names each program it asks about (拔尖人才和骨干人才) needs no clarifying.
-    const namesEach = (tiers.length >= 2 || explicitPrograms.length >= 2) && (targets[0]?.programs.length ?? 0) <= 4;
-    if (targets.length === 1 && intent?.perProgram && !u.cross && u.specific.length === 0 && !forceContext && !namesEach) {
+    const namesEach = (tiers.length >= 2 || domains.length >= 2 || explicitPrograms.length >= 2) && (targets[0]?.programs.length ?? 0) <= 4;
+    if (targets.length === 1 && intent?.perProgram && !u.cross && !forceContext && !namesEach) {
       const t = targets[0] as Target;
-      if (t.programs.length > 1) {
+      if (t.programs.length > 1 && !this.selectsPrograms(u.specific, t)) {
         const rendered = t.programs.map((p) => renderField(intent, p, u.aspects, { when: u.asksWhen }).lines);
         // Programs that mostly agree (a domain's 拔尖/骨干 share most measures) are answered side by side.
         const sets = rendered.map((r) => new Set(r));
@@ -301,10 +303,11 @@ export class Engine {
     const hits = this.index.query(terms);
     const top = hits[0];
     if (!top || (top.score < MIN_SCORE_UNSCOPED && !intent)) return noAnswerTurn(this.kb, context);
-    if (intent?.perProgram && !u.cross && u.specific.length === 0) {
+    if (intent?.perProgram && !u.cross) {
       const withData = this.kb.documents.filter((d) => d.doc.programs.some((p) => renderField(intent, p).lines.length > 0));
-      if (withData.length >= 2) {
-        const choices = withData.flatMap((d) =>
+      const fit = this.documentsFitting(u.specific, withData);
+      if (fit.length >= 2) {
+        const choices = fit.flatMap((d) =>
           d.doc.programs.length <= 3
             ? d.doc.programs.map((p) => ({ label: p.title, value: p.id }))
             : [{ label: `${d.doc.shortTitle}（${domainList(d)}）`, value: d.doc.id }],
@@ -374,6 +377,33 @@ export class Engine {
     if (surfaces.length !== 1 || u.mentions.some((m) => m.kind !== "program")) return null;
     const docs = unique(explicitPrograms.map((id) => this.programs.byId(id)?.document.doc.id ?? ""));
     return docs.length >= 2 ? (surfaces[0] ?? null) : null;
+  }
+
+  /**
+   * Whether the question has specific words about a target's programs: words none of their
+   * clauses use (骨干人才的年龄不能超过多少岁: 不能) are small talk, and leave the question as
+   * general as one without them.
+   */
+  private selectsPrograms(specific: string[], t: Target): boolean {
+    if (specific.length === 0) return false;
+    const text = t.programs
+      .map((p) => {
+        const ids = this.programs.citedClauses(p);
+        return [p.title, ...p.aliases, ...t.document.clauses.filter((c) => ids.has(c.id)).map((c) => c.text)].join("\n");
+      })
+      .join("\n");
+    return specific.some((w) => text.includes(w));
+  }
+
+  /**
+   * The documents a question without a place may be about, judged by its specific words:
+   * words no document uses (期是、今年: segmentation debris, small talk) say nothing; the
+   * rest must all be in a document's text. 培养期是多长时间 fits every document with a
+   * training period; 研修期间差旅费怎么报 only 玉溪.
+   */
+  private documentsFitting(specific: string[], documents: LoadedDocument[]): LoadedDocument[] {
+    const words = specific.filter((w) => documents.some((d) => this.documentText(d).includes(w)));
+    return documents.filter((d) => words.every((w) => this.documentText(d).includes(w)));
   }
 
   /**
