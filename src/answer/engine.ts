@@ -21,7 +21,7 @@ import { excerpt } from "./excerpt.js";
 import { ProgramIndex, type Target } from "./programs.js";
 import { renderField } from "./render.js";
 import {
-  allStatusesTurn,
+  allDocumentsTurn,
   citations,
   clarifyTurn,
   noAmountTurn,
@@ -256,7 +256,11 @@ export class Engine {
       intent: intent?.id ?? null,
     };
 
-    if (targets.length === 0 && intent?.field === "status") return allStatusesTurn(this.kb, nextContext);
+    // 实施细则是哪天印发的 (one document, which?) vs 哪些政策已经过期了 (all of them).
+    if (targets.length === 0 && (intent?.field === "status" || intent?.field === "basis")) {
+      const ofAll = u.cross || /哪些|哪几|各个|各项|所有|全部|都/.test(u.zh);
+      return allDocumentsTurn(this.kb, intent.field, question, !ofAll, nextContext);
+    }
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
     const unstated = this.unstatedNumber(u, intent, targets, terms);
     if (unstated) return notStatedTurn(unstated.target, unstated.hit, unstated.what, intent?.id ?? null, nextContext);

@@ -9,25 +9,47 @@ import type { Intent } from "../nlu/catalog.js";
 import { unique } from "../util/collections.js";
 import { chineseDate } from "../util/dates.js";
 import type { Target } from "./programs.js";
-import { whoToAsk } from "./render.js";
+import { renderBasis, whoToAsk } from "./render.js";
 import type { Hit } from "./retrieve.js";
 import { type Answer, type ChatContext, type Choice, type Citation, EMPTY_CONTEXT, type Turn } from "./types.js";
 
-/** Validity of every document (哪些政策已经过期了？). */
-export function allStatusesTurn(kb: KnowledgeBase, next: ChatContext): Turn {
-  const lines: string[] = ["各政策文件的效力如下："];
+/**
+ * A document-level question (印发日期、效力、制定依据) that names no document: every
+ * document's facts, one line each. Asked of one document (实施细则是哪天印发的？, `ask`),
+ * the reply also asks which one is meant (status `clarify`, the documents as choices);
+ * asked of all (哪些政策已经过期了？), it is the answer.
+ */
+export function allDocumentsTurn(kb: KnowledgeBase, field: "status" | "basis", question: string, ask: boolean, next: ChatContext): Turn {
+  const lines: string[] = [field === "status" ? "各政策文件的效力如下：" : "各政策文件的制定依据如下："];
   const cited: { document: LoadedDocument; clauseId: string }[] = [];
+  const listed: LoadedDocument[] = [];
   for (const d of kb.documents) {
     const doc = d.doc;
-    lines.push(
-      `· 《${doc.title}》${doc.docNumber ? `（${doc.docNumber}）` : ""}，${chineseDate(doc.issueDate)}${doc.kind === "新闻报道" ? "报道" : "印发"}：${statusLabel(doc)}${doc.statusNote ? `（${doc.statusNote}）` : ""}`,
-    );
-    for (const s of doc.supersedes) lines.push(`  同时废止《${s.title}》${s.docNumber ? `（${s.docNumber}）` : ""}`);
-    cited.push({ document: d, clauseId: doc.issueDateClause }, { document: d, clauseId: doc.effective.clause });
+    if (field === "basis") {
+      if (doc.basis.length === 0) continue;
+      lines.push(...renderBasis(doc).lines.map((l) => `· ${l}`));
+      for (const b of doc.basis) cited.push({ document: d, clauseId: b.clause });
+    } else {
+      lines.push(
+        `· 《${doc.title}》${doc.docNumber ? `（${doc.docNumber}）` : ""}，${chineseDate(doc.issueDate)}${doc.kind === "新闻报道" ? "报道" : "印发"}：${statusLabel(doc)}${doc.statusNote ? `（${doc.statusNote}）` : ""}`,
+      );
+      for (const s of doc.supersedes) lines.push(`  同时废止《${s.title}》${s.docNumber ? `（${s.docNumber}）` : ""}`);
+      cited.push({ document: d, clauseId: doc.issueDateClause }, { document: d, clauseId: doc.effective.clause });
+    }
+    listed.push(d);
   }
+  const intent = field;
+  if (!ask || listed.length < 2) {
+    return {
+      answer: { status: "answered", answer: lines.join("\n"), citations: citations(cited), intent, programs: [], confidence: 0.9 },
+      context: next,
+    };
+  }
+  const choices = listed.map((d) => ({ label: d.doc.shortTitle, value: d.doc.id }));
+  lines.push(`请问您问的是哪一份文件？回复序号或名称即可：\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n")}`);
   return {
-    answer: { status: "answered", answer: lines.join("\n"), citations: citations(cited), intent: "status", programs: [], confidence: 0.9 },
-    context: next,
+    answer: { status: "clarify", answer: lines.join("\n"), citations: citations(cited), intent, programs: [], confidence: 0.5, choices },
+    context: { ...next, pending: { question, choices } },
   };
 }
 
