@@ -262,6 +262,10 @@ export class Engine {
       return allDocumentsTurn(this.kb, intent.field, question, !ofAll, nextContext);
     }
     if (targets.length === 0) return this.answerUnscoped(question, u, intent, terms, context);
+    // 郑州社会事业人才的个人所得税能减免吗: a topic the named documents never touch.
+    const outside = this.outsideTopic(u, targets);
+    if (outside && targets[0])
+      return notStatedTurn(targets[0], undefined, `${outside}方面的内容`, intent?.id ?? null, nextContext, "我不做猜测");
     const unstated = this.unstatedNumber(u, intent, targets, terms);
     if (unstated) return notStatedTurn(unstated.target, unstated.hit, unstated.what, intent?.id ?? null, nextContext);
     // 郑州社会事业人才的个人所得税怎么减免: nothing asked that the documents know of (no intent, and
@@ -335,6 +339,19 @@ export class Engine {
       },
       hits,
     );
+  }
+
+  /**
+   * The first of the lexicon's `outsideTopics` the question names (个人所得税、社保、落户 …) when
+   * none of the targets' documents uses any of its words, else null.
+   */
+  private outsideTopic(u: Understanding, targets: Target[]): string | null {
+    if (targets.length === 0) return null;
+    for (const [topic, forms] of Object.entries(this.nlu.lexicon.outsideTopics)) {
+      if (!u.zh.includes(topic)) continue;
+      if (!targets.some((t) => forms.some((f) => this.documentText(t.document).includes(f)))) return topic;
+    }
+    return null;
   }
 
   /**

@@ -117,12 +117,19 @@ export function noAmountTurn(t: Target, hit: Hit | undefined, next: ChatContext,
  * The documents mention the matter but do not state the figure asked for
  * (`what`: 具体金额, “671青年人才工程”的名额 …): say so, cite where it is mentioned, and who to ask.
  */
-export function notStatedTurn(t: Target, hit: Hit | undefined, what: string, intent: string | null, next: ChatContext): Turn {
+export function notStatedTurn(
+  t: Target,
+  hit: Hit | undefined,
+  what: string,
+  intent: string | null,
+  next: ChatContext,
+  noGuess = "我不能替您估算",
+): Turn {
   const where = hit ? `《${t.document.doc.title}》${hit.clause.label}提到了相关内容，但` : `《${t.document.doc.title}》`;
   return {
     answer: {
       status: "no_answer",
-      answer: `${where}文件没有规定${what}，我不能替您估算。请咨询${whoToAsk(t.document)}。`,
+      answer: `${where}文件没有规定${what}，${noGuess}。请咨询${whoToAsk(t.document)}。`,
       citations: hit ? citations([{ document: t.document, clauseId: hit.clause.id }]) : [],
       intent,
       programs: t.programs.map((p) => ({ id: p.id, title: p.title })),

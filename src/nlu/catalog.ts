@@ -32,6 +32,12 @@ export const Lexicon = z.object({
   stopwords: z.array(z.string()).default([]),
   domains: z.record(z.string(), z.array(z.string())).default({}),
   generic: z.array(z.string()).default([]),
+  /**
+   * Topics people ask about that a talent-policy document may not regulate (个人所得税、社保、落户 …),
+   * each with the words a document that does would use. Asked of documents that use none of
+   * them, the answer is that the documents do not say.
+   */
+  outsideTopics: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
   /** Sector (领域) names that mean one field in different documents: a topic naming one takes all (broadcast audiences). */
   sameSectors: z.array(z.array(z.string().min(1)).min(2)).default([]),
   amountAskingWords: z.array(z.string()).default([]),
