@@ -13,8 +13,9 @@ import type { Hit } from "./retrieve.js";
  * Whether the answer would state the amount asked for: among the structured
  * lines and quoted sentences, those that best match the question's specific
  * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
- * written as monthly. In a question about several programs (郑州…和玉溪研修人员…
- * 分别多少), `othersWord` tells the words that describe another of them.
+ * written as monthly. `ignoreWord` tells words that say nothing about this target's
+ * money: in a question about several programs (郑州…和玉溪研修人员…分别多少) the words
+ * of another one, and segmentation debris no document uses (各给).
  */
 export function amountStated(
   u: Understanding,
@@ -24,7 +25,7 @@ export function amountStated(
   terms: string[],
   lexicon: Lexicon,
   programs: ProgramIndex,
-  othersWord: (w: string) => boolean = () => false,
+  ignoreWord: (w: string) => boolean = () => false,
 ): boolean {
   // A named program answers with its own clauses, not with another program's amount in the same article.
   const own = t.explicit && t.programs.length === 1 && t.programs[0] ? programs.citedClauses(t.programs[0]) : null;
@@ -45,7 +46,7 @@ export function amountStated(
   const named = u.mentions.filter((m) => m.kind === "program").map((m) => m.surface);
   // The segmenter gives a compound and its parts (研修人员, 研修): the compound says what is meant.
   const longest = words.filter((w) => !words.some((o) => o !== w && o.includes(w)));
-  const focus = longest.filter((w) => !named.some((n) => n.includes(w)) && !othersWord(w));
+  const focus = longest.filter((w) => !named.some((n) => n.includes(w)) && !ignoreWord(w));
   // A structured line speaks for its program: match the question against its names too.
   const names = t.programs.map((p) => [p.title, ...p.aliases].join(" ")).join(" ");
   const candidates = [...structured.lines.map((l) => `${names} ${l}`), ...quoted.flatMap((h) => relevantSentences(h.clause.text, terms))];

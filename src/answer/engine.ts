@@ -532,10 +532,12 @@ export class Engine {
         .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
-      // A word of the question that only another target's document uses describes that target's money.
-      const othersWord = (w: string) =>
-        multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w));
-      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, othersWord))
+      // A word of the question that only another target's document uses describes that target's money;
+      // one no document uses (各给) is segmentation debris.
+      const ignoreWord = (w: string) =>
+        !this.nlu.corpus.includes(w) ||
+        (multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w)));
+      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
       for (const h of quoted) {
         section.push(
