@@ -54,6 +54,7 @@ export class Engine {
   private readonly isProgram = (id: string): boolean => this.programs.byId(id) !== undefined;
   private readonly abouts = new WeakMap<Clause, string>();
   private readonly texts = new WeakMap<LoadedDocument, string>();
+  private readonly programTexts = new WeakMap<Program, string>();
 
   private constructor(
     readonly kb: KnowledgeBase,
@@ -407,13 +408,7 @@ export class Engine {
    */
   private selectsPrograms(specific: string[], t: Target): boolean {
     if (specific.length === 0) return false;
-    const text = t.programs
-      .map((p) => {
-        const ids = this.programs.citedClauses(p);
-        return [p.title, ...p.aliases, ...t.document.clauses.filter((c) => ids.has(c.id)).map((c) => c.text)].join("\n");
-      })
-      .join("\n");
-    return specific.some((w) => text.includes(w));
+    return specific.some((w) => t.programs.some((p) => this.programText(p, t.document).includes(w)));
   }
 
   /**
@@ -632,6 +627,17 @@ export class Engine {
   private keeps(t: Target): (c: Clause) => boolean {
     const inScope = this.inScope(t);
     return (c) => inScope(c) || !this.programs.isProgramScoped(t.document, c);
+  }
+
+  /** A program's names and the texts of the clauses its values cite, joined (cached). */
+  private programText(p: Program, d: LoadedDocument): string {
+    let t = this.programTexts.get(p);
+    if (t === undefined) {
+      const ids = this.programs.citedClauses(p);
+      t = [p.title, ...p.aliases, ...d.clauses.filter((c) => ids.has(c.id)).map((c) => c.text)].join("\n");
+      this.programTexts.set(p, t);
+    }
+    return t;
   }
 
   /** Every clause text of a document, joined (cached). */
