@@ -16,7 +16,7 @@ import type { Criterion, PolicyDocument, Program, Test } from "../kb/schema.js";
 import { chineseDate } from "../util/dates.js";
 import { explain } from "./explain.js";
 import { alignValue, deriveFacts } from "./facts.js";
-import type { Profile } from "./profile.js";
+import { FIELD_LABELS, type Profile } from "./profile.js";
 import { evaluateTest } from "./test.js";
 
 export type Verdict = "eligible" | "conditional" | "ineligible" | "incomplete";
@@ -201,7 +201,9 @@ function nextSteps(verdict: Verdict, criteria: CriterionResult[], program: Progr
   }
   if (verdict === "incomplete") {
     const fields = [...new Set(unknown.flatMap((c) => c.fields))];
-    steps.push(`请补充以下信息后再判断：${fields.join("、")}。`);
+    // In words, with the profile field for those who fill a profile file: 单位性质（employerKind）.
+    const named = fields.map((f) => `${FIELD_LABELS[f as keyof Profile] ?? f}（${f}）`);
+    steps.push(`请补充以下信息后再判断：${named.join("、")}。`);
   }
   if (verdict === "conditional") {
     const softFails = criteria.filter((c) => c.soft && c.status === "not_met");

@@ -61,7 +61,7 @@ describe("verdicts", () => {
     const { age: _age, ...noAge } = zhengzhou;
     const r = run("zz-social-talent", noAge);
     expect(r.verdict).toBe("incomplete");
-    expect(r.nextSteps.join("")).toContain("age");
+    expect(r.nextSteps.join("")).toContain("请补充以下信息后再判断：年龄（age）");
     expect(r.criteria.find((c) => c.status === "unknown")?.explanation).toContain("年龄");
   });
   it("only 企事业单位 staff are selected (第二条): 党政机关 is ineligible, a missing 单位性质 is incomplete", () => {
