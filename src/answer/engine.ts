@@ -459,7 +459,7 @@ export class Engine {
       // values cite the best-matching clause (平顶山's 9 programs, one of them relevant).
       const bestHit = hitsOf.get(t)?.[0];
       const documentLevel = intent?.field === "status" || intent?.field === "basis";
-      if (t.programs.length > 1 && bestHit && u.specific.length > 0 && !documentLevel) {
+      if (t.programs.length > 1 && bestHit && u.specific.length > 0 && !documentLevel && !namesEachProgram(u, t.programs)) {
         const citing = t.programs.filter((p) => this.programs.citedClauses(p).has(bestHit.clause.id));
         structured =
           citing.length > 0 && citing.length < t.programs.length
@@ -481,6 +481,15 @@ export class Engine {
         .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
+      // 教育领域和农业领域分别有什么平台: each 领域 the question names gets its best clause quoted,
+      // however much better the other domain's clauses match.
+      if (u.cross && structured.lines.length === 0 && namesEachProgram(u, t.programs)) {
+        for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
+          const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
+          const best = hits.find((h) => own.some((s) => h.clause.id.startsWith(s)));
+          if (best && !quoted.includes(best)) quoted.push(best);
+        }
+      }
       // A word of the question that only another target's document uses describes that target's money.
       const othersWord = (w: string) =>
         multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w));
@@ -615,6 +624,18 @@ export class Engine {
     }
     return out;
   }
+}
+
+/**
+ * The question names every program in view, two or more of them, by name or by 领域
+ * (农业领域和专业技术领域分别由谁组织实施、卫生骨干人才和教育骨干人才哪个年龄要求高):
+ * each is asked about, so the best clause (one domain's) does not narrow the answer to its programs.
+ */
+function namesEachProgram(u: Understanding, programs: Program[]): boolean {
+  const named = new Set(u.mentions.filter((m) => m.kind === "program" && m.score >= 1).map((m) => m.ref));
+  const domains = new Set(u.mentions.filter((m) => m.kind === "domain").map((m) => m.ref));
+  if (named.size < 2 && domains.size < 2) return false;
+  return programs.every((p) => named.has(p.id) || (domains.size >= 2 && p.domain !== undefined && domains.has(p.domain)));
 }
 
 /** Character bigrams of each unknown word with one neighbour on each side (主要任物有 → 要任, 任物, 物有). */
