@@ -17,7 +17,7 @@ import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { round, unique } from "../util/collections.js";
 import { amountStated } from "./amount.js";
 import { matchChoice } from "./choices.js";
-import { excerpt } from "./excerpt.js";
+import { countPhrases, excerpt } from "./excerpt.js";
 import { ProgramIndex, type Target } from "./programs.js";
 import { renderField } from "./render.js";
 import {
@@ -405,6 +405,11 @@ export class Engine {
     let best = 0;
     const warned = new Set<string>();
     const queryTerms = terms.filter((t) => t.weight >= 1).map((t) => t.term);
+    // How many (多少、几个), not how much money: see countPhrases.
+    const asksCount = /多少|几(?:个|名|位|项|家)/.test(u.zh) && !u.asksAmount;
+    // The names that chose a clause's document or program say nothing about which of its phrases answers.
+    const names = u.mentions.filter((m) => m.kind === "document").map((m) => m.surface);
+    const named = u.mentions.filter((m) => m.kind === "program" || m.kind === "domain").map((m) => m.surface);
     // One search over the clauses some target keeps (see scopedHits); each target then keeps and
     // re-weights its own. `searched`: the same terms were already searched over every document
     // (answerUnscoped); its hits of these clauses are what this search would return (same scores, same order).
@@ -495,10 +500,13 @@ export class Engine {
         multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w));
       if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, othersWord))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
+      // 中原科技城认定了多少高层次人才: with nothing structured to answer, the counts asked for are quoted
+      // as the phrases that state them, not with the other figures of the sentence (签约项目84个 …).
+      const phraseTerms = queryTerms.filter((w) => !names.some((n) => n.includes(w)) && !named.some((n) => n.includes(w)));
+      const countOnly = asksCount && !intent && structured.lines.length === 0;
       for (const h of quoted) {
-        section.push(
-          `${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`,
-        );
+        const text = (countOnly ? countPhrases(h.clause.text, phraseTerms) : null) ?? excerpt(h.clause.text, queryTerms);
+        section.push(`${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${text}`);
         cited.push({ document: t.document, clauseId: h.clause.id });
         best = Math.max(best, h.score);
       }
