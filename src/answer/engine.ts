@@ -589,7 +589,10 @@ export class Engine {
   /** Whether a clause of a target's document is in the scope of the target's programs (all are when they have none). */
   private inScope(t: Target): (c: Clause) => boolean {
     const prefixes = t.programs.flatMap((p) => p.scope);
-    return (c) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
+    // A program without a scope covers its whole document (平顶山's 引育工程 beside its sub-plans):
+    // its 总体要求 is as much in view as a sub-plan's clause.
+    const whole = t.programs.some((p) => p.scope.length === 0);
+    return (c) => whole || prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
   }
 
   /** The clauses of its document a target keeps (scopedHits): those in its scope or in no program's scope. */
