@@ -17,7 +17,7 @@ import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { round, unique } from "../util/collections.js";
 import { amountStated } from "./amount.js";
 import { matchChoice } from "./choices.js";
-import { excerpt } from "./excerpt.js";
+import { countPhrases, excerpt } from "./excerpt.js";
 import { ProgramIndex, type Target } from "./programs.js";
 import { renderField } from "./render.js";
 import {
@@ -451,6 +451,11 @@ export class Engine {
     let best = 0;
     const warned = new Set<string>();
     const queryTerms = terms.filter((t) => t.weight >= 1).map((t) => t.term);
+    // How many (多少、几个), not how much money: see countPhrases.
+    const asksCount = /多少|几(?:个|名|位|项|家)/.test(u.zh) && !u.asksAmount;
+    // The names that chose a clause's document or program say nothing about which of its phrases answers.
+    const names = u.mentions.filter((m) => m.kind === "document").map((m) => m.surface);
+    const named = u.mentions.filter((m) => m.kind === "program" || m.kind === "domain").map((m) => m.surface);
     // One search over the clauses some target keeps (see scopedHits); each target then keeps and
     // re-weights its own. `searched`: the same terms were already searched over every document
     // (answerUnscoped); its hits of these clauses are what this search would return (same scores, same order).
@@ -505,7 +510,7 @@ export class Engine {
       // values cite the best-matching clause (平顶山's 9 programs, one of them relevant).
       const bestHit = hitsOf.get(t)?.[0];
       const documentLevel = intent?.field === "status" || intent?.field === "basis";
-      if (t.programs.length > 1 && bestHit && u.specific.length > 0 && !documentLevel) {
+      if (t.programs.length > 1 && bestHit && u.specific.length > 0 && !documentLevel && !namesEachProgram(u, t.programs)) {
         const citing = t.programs.filter((p) => this.programs.citedClauses(p).has(bestHit.clause.id));
         structured =
           citing.length > 0 && citing.length < t.programs.length
@@ -527,6 +532,15 @@ export class Engine {
         .sort((a, b) => b.score - a.score);
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
+      // 教育领域和农业领域分别有什么平台: each 领域 the question names gets its best clause quoted,
+      // however much better the other domain's clauses match.
+      if (u.cross && structured.lines.length === 0 && namesEachProgram(u, t.programs)) {
+        for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
+          const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
+          const best = hits.find((h) => own.some((s) => h.clause.id.startsWith(s)));
+          if (best && !quoted.includes(best)) quoted.push(best);
+        }
+      }
       // A word of the question that only another target's document uses describes that target's money;
       // one no document uses (各给) is segmentation debris.
       const ignoreWord = (w: string) =>
@@ -534,10 +548,13 @@ export class Engine {
         (multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w)));
       if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
+      // 中原科技城认定了多少高层次人才: with nothing structured to answer, the counts asked for are quoted
+      // as the phrases that state them, not with the other figures of the sentence (签约项目84个 …).
+      const phraseTerms = queryTerms.filter((w) => !names.some((n) => n.includes(w)) && !named.some((n) => n.includes(w)));
+      const countOnly = asksCount && !intent && structured.lines.length === 0;
       for (const h of quoted) {
-        section.push(
-          `${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${excerpt(h.clause.text, queryTerms)}`,
-        );
+        const text = (countOnly ? countPhrases(h.clause.text, phraseTerms) : null) ?? excerpt(h.clause.text, queryTerms);
+        section.push(`${structured.lines.length > 0 || quoted.length > 1 ? "原文" : "依据"}（${h.clause.label}）：${text}`);
         cited.push({ document: t.document, clauseId: h.clause.id });
         best = Math.max(best, h.score);
       }
@@ -620,7 +637,10 @@ export class Engine {
   /** Whether a clause of a target's document is in the scope of the target's programs (all are when they have none). */
   private inScope(t: Target): (c: Clause) => boolean {
     const prefixes = t.programs.flatMap((p) => p.scope);
-    return (c) => prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
+    // A program without a scope covers its whole document (平顶山's 引育工程 beside its sub-plans):
+    // its 总体要求 is as much in view as a sub-plan's clause.
+    const whole = t.programs.some((p) => p.scope.length === 0);
+    return (c) => whole || prefixes.length === 0 || prefixes.some((p) => c.id.startsWith(p));
   }
 
   /** The clauses of its document a target keeps (scopedHits): those in its scope or in no program's scope. */
@@ -674,6 +694,18 @@ export class Engine {
     }
     return out;
   }
+}
+
+/**
+ * The question names every program in view, two or more of them, by name or by 领域
+ * (农业领域和专业技术领域分别由谁组织实施、卫生骨干人才和教育骨干人才哪个年龄要求高):
+ * each is asked about, so the best clause (one domain's) does not narrow the answer to its programs.
+ */
+function namesEachProgram(u: Understanding, programs: Program[]): boolean {
+  const named = new Set(u.mentions.filter((m) => m.kind === "program" && m.score >= 1).map((m) => m.ref));
+  const domains = new Set(u.mentions.filter((m) => m.kind === "domain").map((m) => m.ref));
+  if (named.size < 2 && domains.size < 2) return false;
+  return programs.every((p) => named.has(p.id) || (domains.size >= 2 && p.domain !== undefined && domains.has(p.domain)));
 }
 
 /** Character bigrams of each unknown word with one neighbour on each side (主要任物有 → 要任, 任物, 物有). */

@@ -38,5 +38,27 @@ export function excerpt(text: string, terms: readonly string[], max = 360): stri
   return out.join("");
 }
 
+/** A count of people, things or money written in a phrase (850名、84个、1300亿元), not a date or a period. */
+const COUNT = /\d+(?:\.\d+)?\s*(?:名|个|人|家|项|位|批|万元|亿元|元)/;
+
+/**
+ * The phrases (between commas) of a clause that state the counts a question asks for, when the
+ * clause lists several figures: 认定各类高层次人才850名 out of 签约领军项目84个，总投资超1300亿元，
+ * 认定各类高层次人才850名，招揽软件开发人才1160人. Null unless some phrase with a count has a
+ * word of the question that no other such phrase has, and some other phrase has none.
+ * @param terms question terms, without the names that chose the clause's document
+ */
+export function countPhrases(text: string, terms: readonly string[]): string | null {
+  const phrases = text
+    .split(/[，,。；;！？!?]/)
+    .map((p) => p.trim())
+    .filter((p) => COUNT.test(p));
+  // A word two figures share (人才 in 高层次人才850名 and 软件开发人才1160人) does not pick one.
+  const telling = terms.filter((t) => t.length > 1 && phrases.filter((p) => p.includes(t)).length === 1);
+  const asked = phrases.filter((p) => telling.some((t) => p.includes(t)));
+  if (asked.length === 0 || asked.length === phrases.length) return null;
+  return `……${asked.join("……")}……`;
+}
+
 /** Money written in a text (万元, 元, 亿元). */
 export const MONEY = /\d+(?:\.\d+)?\s*(?:万|亿)?元|[一二三四五六七八九十百千万]+(?:万|亿)?元/;

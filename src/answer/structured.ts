@@ -16,6 +16,13 @@ export function structuredFor(intent: Intent | null, t: Target, u: Understanding
   if (intent.field === "status") return renderStatus(t.document.doc);
   if (intent.field === "basis") return renderBasis(t.document.doc);
   if (t.programs.length === 0) return { lines: [], clauses: [] };
+  // 文化领域骨干人才可以来自哪些行业: a 领域 program's sectors that only repeat the 领域 the
+  // question names (适用领域：文化) tell nothing new; the clauses (文化艺术、新闻传媒…) answer.
+  const domains = new Set(u.mentions.filter((m) => m.kind === "domain").map((m) => m.ref));
+  const named = new Set(u.mentions.filter((m) => m.kind === "program").map((m) => m.ref));
+  const restates = (p: Program) =>
+    p.domain !== undefined && p.sectors.every((s) => s === p.domain) && (domains.has(p.domain) || named.has(p.id));
+  if (intent.field === "sectors" && t.programs.every(restates)) return { lines: [], clauses: [] };
   // Group programs whose rendering is the same (e.g. every domain's 拔尖人才 gets 1万元).
   const groups = new Map<string, { programs: Program[]; rendered: Rendered }>();
   for (const p of t.programs) {

@@ -97,8 +97,12 @@ export class MentionIndex {
           found.push({ kind: e.kind, ref: e.ref, surface: e.surface, score: 1 });
       }
     }
-    if (!found.some((m) => m.kind === "program"))
-      found.push(...this.fuzzy(q).filter((f) => !found.some((m) => m.kind === f.kind && m.ref === f.ref)));
+    if (!found.some((m) => m.kind === "program")) {
+      // Which CJK characters (in the order fuzzy() reads them) an exact name took.
+      const takenCjk: boolean[] = [];
+      for (let i = 0; i < q.length; i++) if (/[\u4e00-\u9fff]/.test(q[i] ?? "")) takenCjk.push(taken[i] !== null);
+      found.push(...this.fuzzy(q, takenCjk).filter((f) => !found.some((m) => m.kind === f.kind && m.ref === f.ref)));
+    }
     // "卫生领域" outweighs a bare domain word elsewhere in the sentence (继续教育 is not 教育领域).
     if (found.some((m) => m.kind === "domain" && m.surface.endsWith("领域"))) {
       return found.filter((m) => m.kind !== "domain" || m.surface.endsWith("领域"));
@@ -109,9 +113,12 @@ export class MentionIndex {
   /**
    * Near-misses of aliases of 4+ Chinese characters: a window of the question
    * with the alias's length that differs in one character (同音字 typos such as
-   * 社会事业人财), or two for aliases of 8+ characters.
+   * 社会事业人财), or two for aliases of 8+ characters. A character that differs but belongs to
+   * a name found exactly is no typo: 专业技术领域的鲲鹏工程 names a domain and the 鲲鹏工程, not
+   * a near-miss of 专业技术领域骨干.
+   * @param taken per CJK character of the question, whether an exact name took it
    */
-  private fuzzy(q: string): Mention[] {
+  private fuzzy(q: string, taken: boolean[] = []): Mention[] {
     const cjk = q.replace(/[^\u4e00-\u9fff]/g, "");
     if (cjk.length < 4) return [];
     this.fuzzyEntries ??= this.entries.filter(
@@ -134,8 +141,13 @@ export class MentionIndex {
         if (absent > allowed) continue;
         for (let i = 0; i + len <= cjk.length; i++) {
           let diff = 0;
-          for (let k = 0; k < len && diff <= allowed; k++) if (cjk.charCodeAt(i + k) !== s.charCodeAt(k)) diff++;
-          if (diff === 0 || diff > allowed) continue;
+          let named = false;
+          for (let k = 0; k < len && diff <= allowed; k++) {
+            if (cjk.charCodeAt(i + k) === s.charCodeAt(k)) continue;
+            diff++;
+            if (taken[i + k]) named = true;
+          }
+          if (diff === 0 || diff > allowed || named) continue;
           const score = 1 - diff / len;
           const key = `${e.kind}:${e.ref}`;
           const prev = out.get(key);

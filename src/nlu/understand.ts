@@ -64,6 +64,8 @@ const CROSS =
 /** Names (program aliases, document titles) at least this long are hidden from intent keywords. */
 const MASKED_NAME = 6;
 const FOLLOW_UP = /^(那|那么|那个|还有|另外|再问|呢|and |what about)/;
+/** A pronoun between a verb and 钱 (会不会收我钱、给我们钱): dropped so 收钱、给钱 are read. */
+const VERB_PRONOUN_MONEY = /([收给交要扣])(?:我们|我|俺们|俺|咱们|咱)(?=钱)/g;
 
 const glossaryCache = new WeakMap<Record<string, string>, { phrase: string; re: RegExp; zh: string }[]>();
 
@@ -239,9 +241,10 @@ export function understandNormalized(text: string, r: NluResources): Understandi
     if (lang === "en" && /^[a-z]+$/.test(w)) continue;
     tokens.push(w);
   }
-  for (const at of lex.synonymWords.candidates(zh)) {
+  const plain = zh.replace(VERB_PRONOUN_MONEY, "$1");
+  for (const at of lex.synonymWords.candidates(plain)) {
     const [word, expansions] = lex.synonyms[at] as [string, string[]];
-    if (zh.includes(word)) tokens.push(...expansions);
+    if (plain.includes(word)) tokens.push(...expansions);
   }
   // Place names matter only when the question names no document of the KB (then 杭州 means "not ours");
   // a program named by a phrase alone (高层次人才) does not name a place.
@@ -253,7 +256,7 @@ export function understandNormalized(text: string, r: NluResources): Understandi
         .filter((t) => t.tag === "ns" && t.word.length >= 2 && !r.corpus.includes(t.word))
         .map((t) => t.word);
   // A long name says which program, not what is asked: 博士后科研工作站 is not a question about 博士.
-  let unnamed = zh;
+  let unnamed = plain;
   for (const m of mentions) if (m.surface.length >= MASKED_NAME && m.kind !== "domain") unnamed = unnamed.split(m.surface).join("□");
   const { ranked: intents, found } = scoreIntents(text, unnamed, r.intents);
   const generic = lex.generic;
