@@ -542,9 +542,9 @@ export class Engine {
         }
       }
       // A word of the question that only another target's document uses describes that target's money;
-      // one no document uses (各给) is segmentation debris.
+      // one made of function characters only (各给) is segmentation debris.
       const ignoreWord = (w: string) =>
-        !this.nlu.corpus.includes(w) ||
+        this.functionWord(w) ||
         (multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w)));
       if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
@@ -647,6 +647,12 @@ export class Engine {
   private keeps(t: Target): (c: Clause) => boolean {
     const inScope = this.inScope(t);
     return (c) => inScope(c) || !this.programs.isProgramScoped(t.document, c);
+  }
+
+  /** A word made only of stopword and generic characters (各给、后能): segmentation debris. */
+  private functionWord(w: string): boolean {
+    const lex = this.nlu.lexicon;
+    return w.length <= 3 && [...w].every((ch) => lex.generic.includes(ch) || lex.stopwords.includes(ch));
   }
 
   /** A program's names and the texts of the clauses its values cite, joined (cached). */
