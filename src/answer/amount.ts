@@ -15,7 +15,8 @@ import type { Hit } from "./retrieve.js";
  * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
  * written as monthly. `ignoreWord` tells words that say nothing about this target's
  * money: in a question about several programs (郑州…和玉溪研修人员…分别多少) the words
- * of another one, and segmentation debris no document uses (各给).
+ * of another one, and segmentation debris (各给). A word `inDocument` says the target's
+ * document never uses means the document states no amount for it.
  */
 export function amountStated(
   u: Understanding,
@@ -26,6 +27,7 @@ export function amountStated(
   lexicon: Lexicon,
   programs: ProgramIndex,
   ignoreWord: (w: string) => boolean = () => false,
+  inDocument: (w: string) => boolean = () => true,
 ): boolean {
   // A named program answers with its own clauses, not with another program's amount in the same article.
   const own = t.explicit && t.programs.length === 1 && t.programs[0] ? programs.citedClauses(t.programs[0]) : null;
@@ -53,6 +55,8 @@ export function amountStated(
   const overlap = (s: string) => focus.reduce((n, t) => n + (s.includes(t) ? t.length : 0), 0);
   const best = Math.max(0, ...candidates.map(overlap));
   if (focus.length > 0 && best === 0) return false;
+  // 专项资金的预算总额、导师的带教补贴: a thing the document never names has no amount in it.
+  if (focus.some((w) => !inDocument(w))) return false;
   const relevant = focus.length > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
   return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)) && (!u.perDay || /每天|每日|日/.test(s)));
 }

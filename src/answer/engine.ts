@@ -546,7 +546,8 @@ export class Engine {
       const ignoreWord = (w: string) =>
         this.functionWord(w) ||
         (multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w)));
-      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord))
+      const inDocument = (w: string) => this.documentText(t.document).includes(w);
+      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord, inDocument))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
       // 中原科技城认定了多少高层次人才: with nothing structured to answer, the counts asked for are quoted
       // as the phrases that state them, not with the other figures of the sentence (签约项目84个 …).

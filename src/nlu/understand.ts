@@ -58,7 +58,7 @@ export interface NluResources {
 const PUNCT = /^[\p{P}\p{S}\s\d]+$/u;
 const isCjk = (code: number) => code >= 0x4e00 && code <= 0x9fff;
 const AMOUNT =
-  /多少钱|多少元|多少万|金额|数额|(?:补贴|津贴|补助|资助|经费|奖励|奖金|资金|工资|租金|费)[^，。？?]{0,6}多少|(?:租金|房租|价格|工资|薪酬)(?:是|为|有)?多少|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
+  /多少钱|多少元|多少万|金额|数额|(?:补贴|津贴|补助|资助|经费|奖励|奖金|资金|工资|租金|费|预算|总额)[^，。？?]{0,10}多少|(?:租金|房租|价格|工资|薪酬)(?:是|为|有)?多少|(?:补助|补贴|津贴|资助|经费|奖励|奖金|资金)(?:是|有|给)?多少|多少[^，。？?]{0,4}(?:津贴|补贴|补助|资助|经费|奖励|奖金|资金)|标准是多少|给多少|how much (?:money|funding|subsidy|allowance)|how much does/;
 const CROSS =
   /哪些领域|哪几个领域|哪个领域|各领域|各个领域|分别|都可以|都能|都是|都有|一样|相比|区别|不同点|哪些项目|哪几个项目|各有|各自|各是|which domains|compare|both/;
 /** Names (program aliases, document titles) at least this long are hidden from intent keywords. */
