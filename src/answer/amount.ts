@@ -57,6 +57,8 @@ export function amountStated(
   if (focus.length > 0 && best === 0) return false;
   // 专项资金的预算总额、导师的带教补贴: a thing the document never names has no amount in it.
   if (focus.some((w) => !inDocument(w))) return false;
+  // 专项资金的预算总额: the lines with amounts speak of the fund, none of its 预算 — the amount asked is not there.
+  if (focus.some((w) => !candidates.some((c) => c.includes(w)))) return false;
   const relevant = focus.length > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
   return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)) && (!u.perDay || /每天|每日|日/.test(s)));
 }
