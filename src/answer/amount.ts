@@ -69,3 +69,35 @@ export function relevantSentences(text: string, terms: string[]): string[] {
   const max = Math.max(0, ...scored.map((x) => x.n));
   return scored.filter((x) => x.n > 0 && x.n >= max * 0.6).map((x) => x.s);
 }
+
+/** Units a count question asks in (几个、多少天 …), each with the units a document may state it in. */
+const COUNT_UNITS: Record<string, string> = {
+  个: "个",
+  家: "家",
+  所: "所",
+  座: "座",
+  项: "项",
+  篇: "篇",
+  次: "次",
+  期: "期",
+  天: "天|日|工作日",
+  日: "天|日|工作日",
+  人: "人|名|位",
+  名: "人|名|位",
+  位: "人|名|位",
+};
+const NUMERAL = "[\\d一二两三四五六七八九十百千万]+";
+
+/**
+ * Whether the answer would state the count a question asks for (几个博士后工作站、每期多少天):
+ * among the structured lines and the quoted clauses, one
+ * writes a number in the asked unit (2—3期, 100名左右). Questions that ask no unit count pass.
+ */
+export function countStated(question: string, lines: string[], quotedHits: Hit[]): boolean {
+  // 哪几个部门 asks which, not how many; 几个月 asks how long.
+  const unit = /(?<!哪)(?:几|多少)(个(?!月)|家|所|座|项|篇|次|期|天|日|人|名|位)/.exec(question)?.[1];
+  if (!unit) return true;
+  const stated = new RegExp(`${NUMERAL}(?:[—\\-~至到]${NUMERAL})?(?:余|多)?个?(?:${COUNT_UNITS[unit]})`);
+  const texts = [...lines, ...quotedHits.map((h) => h.clause.text)];
+  return texts.some((t) => stated.test(t.replace(/\s+/g, "")));
+}

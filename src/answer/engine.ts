@@ -15,7 +15,7 @@ import { corrections } from "../nlu/spell.js";
 import { type NluResources, type Understanding, understand, understandNormalized } from "../nlu/understand.js";
 import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { round, unique } from "../util/collections.js";
-import { amountStated } from "./amount.js";
+import { amountStated, countStated } from "./amount.js";
 import { matchChoice } from "./choices.js";
 import { countPhrases, excerpt } from "./excerpt.js";
 import { ProgramIndex, type Target } from "./programs.js";
@@ -549,6 +549,11 @@ export class Engine {
       const inDocument = (w: string) => this.documentText(t.document).includes(w);
       if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord, inDocument))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
+      // 平顶山建了几个博士后工作站: the count asked is not written; with other targets, this one just says nothing.
+      if (!u.asksAmount && !countStated(u.zh, structured.lines, quoted)) {
+        if (kept.length === 1) return notStatedTurn(t, quoted[0], "具体数量", intent?.id ?? null, next);
+        continue;
+      }
       // 中原科技城认定了多少高层次人才: with nothing structured to answer, the counts asked for are quoted
       // as the phrases that state them, not with the other figures of the sentence (签约项目84个 …).
       const phraseTerms = queryTerms.filter((w) => !names.some((n) => n.includes(w)) && !named.some((n) => n.includes(w)));

@@ -60,6 +60,30 @@ describe("numbers the documents do not state", () => {
   });
 });
 
+describe("counts and amounts the documents do not write", () => {
+  it("a count asked in a unit the answer never writes is not stated (研修班 lasts how many days?)", () => {
+    const a = ask("郑州人社局的高级研修班一期办几天？");
+    expect(a.status).toBe("no_answer");
+    expect(a.answer).toContain("没有规定具体数量");
+    // …while a count the document writes is answered, also in another unit word (名 for 人).
+    const b = ask("郑州社会事业人才3年内遴选多少人？");
+    expect(b.status).toBe("answered");
+    expect(b.answer).toContain("100名左右");
+  });
+
+  it("哪几个 asks which, not how many", () => {
+    expect(ask("武清卫生领域由哪几个部门负责？").status).toBe("answered");
+  });
+
+  it("an amount for something the document never names, or names without an amount, is not stated", () => {
+    for (const q of ["玉溪研修期间带教老师的补贴每月多少？", "武清人才发展专项资金一年预算多少？"]) {
+      const a = ask(q);
+      expect(a.status, q).toBe("no_answer");
+      expect(a.answer, q).not.toMatch(/1万元|10000元/);
+    }
+  });
+});
+
 describe("questions that fit several documents", () => {
   it("a phrase that names programs of two documents asks which, and the choice answers", () => {
     const first: Turn = engine.ask("绿色通道有哪些规定？", EMPTY_CONTEXT);
