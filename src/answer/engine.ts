@@ -527,9 +527,17 @@ export class Engine {
         for (const c of structured.clauses) cited.push({ document: t.document, clauseId: c });
       }
       const preferred = new Set(structured.clauses);
-      const hits = (hitsOf.get(t) ?? [])
-        .map((h) => (preferred.has(h.clause.id) ? { ...h, score: h.score * 2 } : h))
-        .sort((a, b) => b.score - a.score);
+      const raw = hitsOf.get(t) ?? [];
+      let hits = raw.map((h) => (preferred.has(h.clause.id) ? { ...h, score: h.score * 2 } : h)).sort((a, b) => b.score - a.score);
+      // 研修学习里设的辅导教师负责啥: the values (负责部门) never name 辅导教师, the best clause does;
+      // preferring the values' clauses would quote one without it, so the best clause is quoted.
+      const lines = structured.lines.join("");
+      // The specific words, and the corrections of typos (辅到 → 辅导: terms the question's tokens lack).
+      const asked = queryTerms.filter((w) => u.specific.includes(w) || !u.tokens.includes(w));
+      // The document's own name (玉溪) says nothing about which of its clauses answers.
+      const unmet = asked.filter((w) => w.length >= 2 && !lines.includes(w) && !doc.title.includes(w) && raw[0]?.clause.text.includes(w));
+      const covers = (h: Hit | undefined) => unmet.filter((w) => h?.clause.text.includes(w)).length;
+      if (covers(raw[0]) > covers(hits[0])) hits = raw;
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
       // 教育领域和农业领域分别有什么平台: each 领域 the question names gets its best clause quoted,
