@@ -236,10 +236,17 @@ export class Engine {
 
     const targets = this.programs.resolveTargets(docIds, programIds, domains, tiers);
     // Inside a scope the names that chose it (武清, 鲲鹏工程) no longer discriminate between clauses.
-    const names = u.mentions.filter((m) => m.kind === "document").map((m) => m.surface);
+    // So do the place names of the documents in view (平顶山 beside 高层次专业技术人才引育工程, which
+    // named the document: else its 标题, short and with 平顶山 twice, outranks every answer).
+    const names = [
+      ...u.mentions.filter((m) => m.kind === "document").map((m) => m.surface),
+      ...targets.flatMap((t) => t.document.doc.region.names),
+    ];
     const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
     // A word no clause uses may be a typo (任物 → 任务): add its corrections, and character bigrams.
-    const unknown = this.index.unknownWords(u.tokens);
+    // A name the question was matched by (高层次专业技术人才引育工程, written with a space in its 标题) is no typo.
+    const surfaces = new Set(u.mentions.map((m) => m.surface));
+    const unknown = this.index.unknownWords(u.tokens.filter((t) => !surfaces.has(t)));
     const fixes = unknown.flatMap((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()));
     const terms = [
       ...(content.length > 0 ? content : u.tokens).map((t) => ({ term: t, weight: 1 })),
