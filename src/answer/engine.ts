@@ -42,6 +42,8 @@ export const MAX_QUESTION_CHARS = 500;
 /** Minimum BM25 score of the best clause for an answer without a detected program or intent. */
 const MIN_SCORE_UNSCOPED = 12;
 const MIN_SCORE_SCOPED = 4;
+/** A clause that ends announcing its parts (郑州系列人才政策有四大鲜明的特点。、包括以下三个方面：). */
+const ANNOUNCES_PARTS = /(?:有|包括|分为|以下)[一二三四五六七八九十两\d]+(?:大|个|项|类|方面)[^。；]{0,8}[。：:]$/;
 
 export class Engine {
   /** The understanding resources (segmenter, mentions, catalog), for tools and tests. */
@@ -549,6 +551,16 @@ export class Engine {
       const quoted = this.pickQuotes(hits, quoteCount, u);
       // 教育领域和农业领域分别有什么平台: each 领域 the question names gets its best clause quoted,
       // however much better the other domain's clauses match.
+      // 郑州系列人才政策被概括为哪几大特点: the clause announcing them is answered by the clauses under
+      // it (一策 → 一策-指向更精准 …), which the question's words do not find: they are quoted too.
+      const lead = quoted[0];
+      if (lead && ANNOUNCES_PARTS.test(lead.clause.text.trim())) {
+        const under = `${lead.clause.id}-`;
+        for (const c of t.document.clauses) {
+          if (c.id.startsWith(under) && !c.id.slice(under.length).includes("-") && !quoted.some((q) => q.clause === c))
+            quoted.push({ clause: c, document: t.document, score: 0 });
+        }
+      }
       if (u.cross && structured.lines.length === 0 && namesEachProgram(u, t.programs)) {
         for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
           const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
