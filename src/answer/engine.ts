@@ -42,6 +42,8 @@ export const MAX_QUESTION_CHARS = 500;
 /** Minimum BM25 score of the best clause for an answer without a detected program or intent. */
 const MIN_SCORE_UNSCOPED = 12;
 const MIN_SCORE_SCOPED = 4;
+/** A clause that ends announcing its parts (郑州系列人才政策有四大鲜明的特点。、包括以下三个方面：). */
+const ANNOUNCES_PARTS = /(?:有|包括|分为|以下)[一二三四五六七八九十两\d]+(?:大|个|项|类|方面)[^。；]{0,8}[。：:]$/;
 
 export class Engine {
   /** The understanding resources (segmenter, mentions, catalog), for tools and tests. */
@@ -236,10 +238,17 @@ export class Engine {
 
     const targets = this.programs.resolveTargets(docIds, programIds, domains, tiers);
     // Inside a scope the names that chose it (武清, 鲲鹏工程) no longer discriminate between clauses.
-    const names = u.mentions.filter((m) => m.kind === "document").map((m) => m.surface);
+    // So do the place names of the documents in view (平顶山 beside 高层次专业技术人才引育工程, which
+    // named the document: else its 标题, short and with 平顶山 twice, outranks every answer).
+    const names = [
+      ...u.mentions.filter((m) => m.kind === "document").map((m) => m.surface),
+      ...targets.flatMap((t) => t.document.doc.region.names),
+    ];
     const content = targets.length > 0 ? u.tokens.filter((t) => !names.some((n) => n.includes(t))) : u.tokens;
     // A word no clause uses may be a typo (任物 → 任务): add its corrections, and character bigrams.
-    const unknown = this.index.unknownWords(u.tokens);
+    // A name the question was matched by (高层次专业技术人才引育工程, written with a space in its 标题) is no typo.
+    const surfaces = new Set(u.mentions.map((m) => m.surface));
+    const unknown = this.index.unknownWords(u.tokens.filter((t) => !surfaces.has(t)));
     const fixes = unknown.flatMap((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()));
     const terms = [
       ...(content.length > 0 ? content : u.tokens).map((t) => ({ term: t, weight: 1 })),
@@ -527,13 +536,41 @@ export class Engine {
         for (const c of structured.clauses) cited.push({ document: t.document, clauseId: c });
       }
       const preferred = new Set(structured.clauses);
-      const hits = (hitsOf.get(t) ?? [])
-        .map((h) => (preferred.has(h.clause.id) ? { ...h, score: h.score * 2 } : h))
-        .sort((a, b) => b.score - a.score);
+      const raw = hitsOf.get(t) ?? [];
+      let hits = raw.map((h) => (preferred.has(h.clause.id) ? { ...h, score: h.score * 2 } : h)).sort((a, b) => b.score - a.score);
+      // 研修学习里设的辅导教师负责啥: the values (负责部门) never name 辅导教师, the best clause does;
+      // preferring the values' clauses would quote one without it, so the best clause is quoted.
+      const lines = structured.lines.join("");
+      // The specific words, and the corrections of typos (辅到 → 辅导: terms the question's tokens lack).
+      const asked = queryTerms.filter((w) => u.specific.includes(w) || !u.tokens.includes(w));
+      // The document's own name (玉溪) says nothing about which of its clauses answers.
+      const unmet = asked.filter((w) => w.length >= 2 && !lines.includes(w) && !doc.title.includes(w) && raw[0]?.clause.text.includes(w));
+      const covers = (h: Hit | undefined) => unmet.filter((w) => h?.clause.text.includes(w)).length;
+      if (covers(raw[0]) > covers(hits[0])) hits = raw;
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
       // 教育领域和农业领域分别有什么平台: each 领域 the question names gets its best clause quoted,
       // however much better the other domain's clauses match.
+      // 郑州系列人才政策被概括为哪几大特点: the clause announcing them is answered by the clauses under
+      // it (一策 → 一策-指向更精准 …), which the question's words do not find: they are quoted too.
+      const lead = quoted[0];
+      if (lead && ANNOUNCES_PARTS.test(lead.clause.text.trim())) {
+        const under = `${lead.clause.id}-`;
+        for (const c of t.document.clauses) {
+          if (c.id.startsWith(under) && !c.id.slice(under.length).includes("-") && !quoted.some((q) => q.clause === c))
+            quoted.push({ clause: c, document: t.document, score: 0 });
+        }
+      }
+      // 哪几个领域要组织岗位练兵: each 领域 whose best clause matches at least half as well as the best
+      // one is quoted, so the reply names every 领域 that says it, not only the one that says it most.
+      const top = hits[0];
+      if (u.cross && top && /哪(?:些|几个|个)领域|which 领域/.test(u.zh)) {
+        for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
+          const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
+          const best = hits.find((h) => own.some((s) => h.clause.id.startsWith(s)));
+          if (best && best.score >= top.score * 0.5 && !quoted.includes(best)) quoted.push(best);
+        }
+      }
       if (u.cross && structured.lines.length === 0 && namesEachProgram(u, t.programs)) {
         for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
           const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
