@@ -438,6 +438,10 @@ export class Engine {
   private foreignContent(u: Understanding, min = 1): boolean {
     const content = u.specific.filter((w) => /^[\u4e00-\u9fff]{2,}$/.test(w));
     if (content.length < min || content.length < u.specific.filter((w) => w.length >= 2).length) return false;
+    // 研修会不会光让我打杂: a colloquial word the lexicon translates into the documents' words
+    // (打杂 → 直接参与、轮岗; 刷个脸 → 人脸识别) is not foreign to them.
+    const synonyms = Object.keys(this.nlu.lexicon.synonyms).filter((k) => k.length >= 2 && u.zh.includes(k));
+    if (content.some((w) => synonyms.some((k) => k.includes(w) || w.includes(k)))) return false;
     if (this.index.unknownWords(content).length < content.length) return false;
     return content.every((w) => corrections(w, u.zh, this.index.spellIndex(), this.index.corpus()).length === 0);
   }

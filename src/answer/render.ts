@@ -95,6 +95,10 @@ export function renderField(intent: Intent, program: Program, aspects: Aspect[] 
     case "discipline":
       for (const a of program.discipline) add(a.text, a.clause);
       break;
+    // 所在单位要负什么责任: the employer's and other parties' duties.
+    case "obligations":
+      for (const a of program.obligations) add(a.text, a.clause);
+      break;
     case "deadlines":
       for (const a of program.deadlines) add(a.text, a.clause);
       break;
