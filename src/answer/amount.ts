@@ -94,8 +94,14 @@ const NUMERAL = "[\\d一二两三四五六七八九十百千万]+";
  * writes a number in the asked unit (2—3期, 100名左右). Questions that ask no unit count pass.
  */
 export function countStated(question: string, lines: string[], quotedHits: Hit[]): boolean {
-  // 哪几个部门 asks which, not how many; 几个月 asks how long.
-  const unit = /(?<!哪)(?:几|多少)(个(?!月)|家|所|座|项|篇|次|期|天|日|人|名|位)/.exec(question)?.[1];
+  // 哪几个部门 asks which, not how many; 几个月 asks how long. Only the last clause asks:
+  // in 我有几项专利，想拿来转化，欢迎不 the 几项 is "a few".
+  const asking =
+    question
+      .split(/[，,；;。]/)
+      .filter((c) => c.trim() !== "")
+      .at(-1) ?? question;
+  const unit = /(?<!哪)(?:几|多少)(个(?!月)|家|所|座|项|篇|次|期|天|日|人|名|位)/.exec(asking)?.[1];
   if (!unit) return true;
   const stated = new RegExp(`${NUMERAL}(?:[—\\-~至到]${NUMERAL})?(?:余|多)?个?(?:${COUNT_UNITS[unit]})`);
   const texts = [...lines, ...quotedHits.map((h) => h.clause.text)];

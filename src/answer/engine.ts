@@ -567,12 +567,13 @@ export class Engine {
       }
       // 哪几个领域要组织岗位练兵: each 领域 whose best clause matches at least half as well as the best
       // one is quoted, so the reply names every 领域 that says it, not only the one that says it most.
-      const top = hits[0];
+      // (Scores as searched: the structured values' preference would favour the 领域 they come from.)
+      const top = raw[0];
       if (u.cross && top && /哪(?:些|几个|个)领域|which 领域/.test(u.zh)) {
         for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
           const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
-          const best = hits.find((h) => own.some((s) => h.clause.id.startsWith(s)));
-          if (best && best.score >= top.score * 0.5 && !quoted.includes(best)) quoted.push(best);
+          const best = raw.find((h) => own.some((s) => h.clause.id.startsWith(s)));
+          if (best && best.score >= top.score * 0.5 && !quoted.some((q) => q.clause === best.clause)) quoted.push(best);
         }
       }
       if (u.cross && structured.lines.length === 0 && namesEachProgram(u, t.programs)) {
