@@ -176,11 +176,15 @@ export function evaluateAll(kb: KnowledgeBase, profile: Profile, opts: { asOf?: 
     .filter(({ program }) => program.criteria.length + program.exclusions.length > 0)
     .map(({ program, document }) => evaluateFacts(facts, program, asOf, document.doc));
   // Within a verdict: fewest failures first (the closest misses), then most criteria met.
-  const failures = (r: EligibilityResult) => r.criteria.filter((c) => c.status === "not_met").length;
-  const met = (r: EligibilityResult) => r.criteria.filter((c) => c.status === "met").length;
+  // (Counted once per result, not in every comparison: fewer short-lived arrays, fewer GC pauses.)
+  const count = (r: EligibilityResult, status: CriterionResult["status"]) => {
+    let n = 0;
+    for (const c of r.criteria) if (c.status === status) n++;
+    return n;
+  };
   return results
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => RANK[a.r.verdict] - RANK[b.r.verdict] || failures(a.r) - failures(b.r) || met(b.r) - met(a.r) || a.i - b.i)
+    .map((r, i) => ({ r, i, failures: count(r, "not_met"), met: count(r, "met") }))
+    .sort((a, b) => RANK[a.r.verdict] - RANK[b.r.verdict] || a.failures - b.failures || b.met - a.met || a.i - b.i)
     .map(({ r }) => r);
 }
 
