@@ -101,6 +101,11 @@ export function countStated(question: string, lines: string[], quotedHits: Hit[]
       .split(/[，,；;。]/)
       .filter((c) => c.trim() !== "")
       .at(-1) ?? question;
+  // 几月份开始申报: a month, written as 10月 / 十月 / 月底 in a document that says it.
+  if (/(?:几|哪个)月份?|哪月/.test(asking) && !/几个月/.test(asking)) {
+    const month = new RegExp(`${NUMERAL}月|月底|月初`);
+    return [...lines, ...quotedHits.map((h) => h.clause.text)].some((t) => month.test(t.replace(/\s+/g, "")));
+  }
   const unit = /(?<!哪)(?:几|多少)(个(?!月)|家|所|座|项|篇|次|期|天|日|人|名|位)/.exec(asking)?.[1];
   if (!unit) return true;
   const stated = new RegExp(`${NUMERAL}(?:[—\\-~至到]${NUMERAL})?(?:余|多)?个?(?:${COUNT_UNITS[unit]})`);

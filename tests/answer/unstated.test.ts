@@ -71,6 +71,13 @@ describe("counts and amounts the documents do not write", () => {
     expect(b.answer).toContain("100名左右");
   });
 
+  it("a month asked (几月份) that the document never writes is not stated", () => {
+    const a = ask("郑州社会事业人才每年几月份申报？");
+    expect(a.status).toBe("no_answer");
+    // 武清 writes 每年10月底前.
+    expect(ask("武清文化领域的申报表每年几月份前填报？").answer).toContain("10月底前");
+  });
+
   it("哪几个 asks which, not how many", () => {
     expect(ask("武清卫生领域由哪几个部门负责？").status).toBe("answered");
   });
