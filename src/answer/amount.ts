@@ -15,8 +15,7 @@ import type { Hit } from "./retrieve.js";
  * words (差旅费, 人才公寓 …) must contain money; a monthly amount must be
  * written as monthly. `ignoreWord` tells words that say nothing about this target's
  * money: in a question about several programs (郑州…和玉溪研修人员…分别多少) the words
- * of another one, and segmentation debris (各给). A word `inDocument` says the target's
- * document never uses means the document states no amount for it.
+ * of another one, and segmentation debris (各给).
  */
 export function amountStated(
   u: Understanding,
@@ -27,7 +26,6 @@ export function amountStated(
   lexicon: Lexicon,
   programs: ProgramIndex,
   ignoreWord: (w: string) => boolean = () => false,
-  inDocument: (w: string) => boolean = () => true,
 ): boolean {
   // A named program answers with its own clauses, not with another program's amount in the same article.
   const own = t.explicit && t.programs.length === 1 && t.programs[0] ? programs.citedClauses(t.programs[0]) : null;
@@ -54,10 +52,9 @@ export function amountStated(
   const candidates = [...structured.lines.map((l) => `${names} ${l}`), ...quoted.flatMap((h) => relevantSentences(h.clause.text, terms))];
   const overlap = (s: string) => focus.reduce((n, t) => n + (s.includes(t) ? t.length : 0), 0);
   const best = Math.max(0, ...candidates.map(overlap));
-  if (focus.length > 0 && best === 0) return false;
-  // 专项资金的预算总额、导师的带教补贴: a thing the document never names has no amount in it.
-  if (focus.some((w) => !inDocument(w))) return false;
-  // 专项资金的预算总额: the lines with amounts speak of the fund, none of its 预算 — the amount asked is not there.
+  // Every word of what the money is for must be in the lines and sentences that could state it:
+  // 导师的带教补贴 (the document never names them), 专项资金的预算总额 (the lines speak of the
+  // fund, none of its 预算) — the amount asked is not there.
   if (focus.some((w) => !candidates.some((c) => c.includes(w)))) return false;
   const relevant = focus.length > 0 ? candidates.filter((c) => overlap(c) === best) : candidates;
   return relevant.some((s) => MONEY.test(s) && (!u.perMonth || /每月|月/.test(s)) && (!u.perDay || /每天|每日|日/.test(s)));
@@ -101,14 +98,10 @@ export function countStated(question: string, lines: string[], quotedHits: Hit[]
       .split(/[，,；;。]/)
       .filter((c) => c.trim() !== "")
       .at(-1) ?? question;
+  const written = (re: RegExp) => [...lines, ...quotedHits.map((h) => h.clause.text)].some((t) => re.test(t.replace(/\s+/g, "")));
   // 几月份开始申报: a month, written as 10月 / 十月 / 月底 in a document that says it.
-  if (/(?:几|哪个)月份?|哪月/.test(asking) && !/几个月/.test(asking)) {
-    const month = new RegExp(`${NUMERAL}月|月底|月初`);
-    return [...lines, ...quotedHits.map((h) => h.clause.text)].some((t) => month.test(t.replace(/\s+/g, "")));
-  }
+  if (/(?:几|哪个)月份?|哪月/.test(asking) && !/几个月/.test(asking)) return written(new RegExp(`${NUMERAL}月|月底|月初`));
   const unit = /(?<!哪)(?:几|多少)(个(?!月)|家|所|座|项|篇|次|期|天|日|人|名|位)/.exec(asking)?.[1];
   if (!unit) return true;
-  const stated = new RegExp(`${NUMERAL}(?:[—\\-~至到]${NUMERAL})?(?:余|多)?个?(?:${COUNT_UNITS[unit]})`);
-  const texts = [...lines, ...quotedHits.map((h) => h.clause.text)];
-  return texts.some((t) => stated.test(t.replace(/\s+/g, "")));
+  return written(new RegExp(`${NUMERAL}(?:[—\\-~至到]${NUMERAL})?(?:余|多)?个?(?:${COUNT_UNITS[unit]})`));
 }

@@ -12,7 +12,7 @@ import { MentionIndex } from "../nlu/mentions.js";
 import { hasContent, normalize } from "../nlu/normalize.js";
 import { createSegmenter } from "../nlu/segment.js";
 import { corrections } from "../nlu/spell.js";
-import { type NluResources, type Understanding, understand, understandNormalized } from "../nlu/understand.js";
+import { isFunctionWord, type NluResources, type Understanding, understand, understandNormalized } from "../nlu/understand.js";
 import { cacheKey, defaultCacheDir } from "../util/cache.js";
 import { round, unique } from "../util/collections.js";
 import { amountStated, countStated } from "./amount.js";
@@ -394,7 +394,7 @@ export class Engine {
     }
     const target = targets[0];
     if (!quota || !target) return null;
-    const place = u.tokens.find((w) => /^[\u4e00-\u9fff]{2,6}(区|县|镇|乡|街道)$/.test(w) && !this.nlu.corpus.includes(w));
+    const place = u.tokens.find((w) => /^[\u4e00-\u9fff]{2,6}(区|县|镇|乡|街道)$/.test(w) && this.index.unknownWords([w]).length > 0);
     return place ? { target, hit: firstHit(target), what: `分配给${place}的名额` } : null;
   }
 
@@ -553,8 +553,6 @@ export class Engine {
       if (covers(raw[0]) > covers(hits[0])) hits = raw;
       const quoteCount = u.cross && targets.length === 1 ? 10 : structured.lines.length > 0 ? 1 : 2;
       const quoted = this.pickQuotes(hits, quoteCount, u);
-      // 教育领域和农业领域分别有什么平台: each 领域 the question names gets its best clause quoted,
-      // however much better the other domain's clauses match.
       // 郑州系列人才政策被概括为哪几大特点: the clause announcing them is answered by the clauses under
       // it (一策 → 一策-指向更精准 …), which the question's words do not find: they are quoted too.
       const lead = quoted[0];
@@ -570,26 +568,19 @@ export class Engine {
       // (Scores as searched: the structured values' preference would favour the 领域 they come from.)
       const top = raw[0];
       if (u.cross && top && /哪(?:些|几个|个)领域|which 领域/.test(u.zh)) {
-        for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
-          const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
-          const best = raw.find((h) => own.some((s) => h.clause.id.startsWith(s)));
-          if (best && best.score >= top.score * 0.5 && !quoted.some((q) => q.clause === best.clause)) quoted.push(best);
-        }
+        for (const best of bestPerDomain(t.programs, raw)) if (best.score >= top.score * 0.5) quoteOnce(quoted, best);
       }
+      // 教育领域和农业领域分别有什么平台: each 领域 the question names gets its best clause quoted,
+      // however much better the other domain's clauses match.
       if (u.cross && structured.lines.length === 0 && namesEachProgram(u, t.programs)) {
-        for (const domain of unique(t.programs.map((p) => p.domain ?? "").filter(Boolean))) {
-          const own = t.programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
-          const best = hits.find((h) => own.some((s) => h.clause.id.startsWith(s)));
-          if (best && !quoted.includes(best)) quoted.push(best);
-        }
+        for (const best of bestPerDomain(t.programs, hits)) quoteOnce(quoted, best);
       }
       // A word of the question that only another target's document uses describes that target's money;
       // one made of function characters only (各给) is segmentation debris.
       const ignoreWord = (w: string) =>
-        this.functionWord(w) ||
+        isFunctionWord(w, this.nlu.lexicon) ||
         (multi && !this.documentText(t.document).includes(w) && kept.some((o) => o !== t && this.documentText(o.document).includes(w)));
-      const inDocument = (w: string) => this.documentText(t.document).includes(w);
-      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord, inDocument))
+      if (u.asksAmount && !amountStated(u, t, structured, quoted, queryTerms, this.nlu.lexicon, this.programs, ignoreWord))
         return noAmountTurn(t, quoted[0], next, u.perMonth ? "月" : u.perDay ? "天" : "");
       // 平顶山建了几个博士后工作站: the count asked is not written; with other targets, this one just says nothing.
       if (!u.asksAmount && !countStated(u.zh, structured.lines, quoted)) {
@@ -697,12 +688,6 @@ export class Engine {
     return (c) => inScope(c) || !this.programs.isProgramScoped(t.document, c);
   }
 
-  /** A word made only of stopword and generic characters (各给、后能): segmentation debris. */
-  private functionWord(w: string): boolean {
-    const lex = this.nlu.lexicon;
-    return w.length <= 3 && [...w].every((ch) => lex.generic.includes(ch) || lex.stopwords.includes(ch));
-  }
-
   /** A program's names and the texts of the clauses its values cite, joined (cached). */
   private programText(p: Program, d: LoadedDocument): string {
     let t = this.programTexts.get(p);
@@ -783,4 +768,20 @@ function substrings(word: string): string[] {
 function domainList(d: LoadedDocument): string {
   const domains = unique(d.doc.programs.map((p) => p.domain).filter((x): x is string => Boolean(x)));
   return domains.length > 0 ? `${domains.join("、")}等${domains.length}个领域` : `${d.doc.programs.length}个项目`;
+}
+
+/** Each 领域's best hit among a target's programs (in the order of the programs' domains). */
+function bestPerDomain(programs: Program[], hits: Hit[]): Hit[] {
+  const out: Hit[] = [];
+  for (const domain of unique(programs.map((p) => p.domain ?? "").filter(Boolean))) {
+    const own = programs.filter((p) => p.domain === domain).flatMap((p) => p.scope);
+    const best = hits.find((h) => own.some((s) => h.clause.id.startsWith(s)));
+    if (best) out.push(best);
+  }
+  return out;
+}
+
+/** Add a hit to the quotes unless its clause is quoted already. */
+function quoteOnce(quoted: Hit[], hit: Hit): void {
+  if (!quoted.some((q) => q.clause === hit.clause)) quoted.push(hit);
 }

@@ -83,6 +83,15 @@ interface LexiconTables {
 }
 const lexiconCache = new WeakMap<Lexicon, LexiconTables>();
 
+/**
+ * A word made only of stopword and generic characters (入选后能拿 → 后能, 各给): a segmentation
+ * artefact that says nothing about what is asked.
+ */
+export function isFunctionWord(word: string, lexicon: Lexicon): boolean {
+  const { generic, stop } = tables(lexicon);
+  return word.length <= 3 && [...word].every((ch) => generic.has(ch) || stop.has(ch));
+}
+
 function tables(lexicon: Lexicon): LexiconTables {
   let t = lexiconCache.get(lexicon);
   if (!t) {
@@ -262,12 +271,10 @@ export function understandNormalized(text: string, r: NluResources): Understandi
   const generic = lex.generic;
   const named = mentions.map((m) => m.surface);
   const keywords = intents.flatMap((i) => found.get(i.intent) ?? []);
-  // A segmentation artefact made of function words only (入选后能拿 → 后能) says nothing specific.
-  const functionWords = (t: string) => t.length <= 3 && [...t].every((ch) => generic.has(ch) || stop.has(ch));
   const specific = tokens.filter(
     (t) =>
       !generic.has(t) &&
-      !functionWords(t) &&
+      !isFunctionWord(t, r.lexicon) &&
       !keywords.some((k) => k.includes(t) || t.includes(k)) &&
       !named.some((n) => n.includes(t)) &&
       !/^\d+$/.test(t),
